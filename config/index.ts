@@ -89,6 +89,7 @@ export const envSchema = z.object({
   VINOSHIPPER_SHIPPING_CARRIER: nonEmpty('UPS'),
   VINOSHIPPER_SHIPPING_RATE_CODE: nonEmpty('03'),
   VINOSHIPPER_TIMEOUT: duration('10s'),
+  VINOSHIPPER_WEBHOOK_TOKEN: nonEmpty('sandbox-vinoshipper-token'),
 
   RESEND_API_KEY: nonEmpty('re_sandbox'),
   RESEND_BASE_URL: url(`${SANDBOX_URL}/resend`),
@@ -133,6 +134,8 @@ export interface Config {
     apiSecret: string;
     shippingRate: { carrier: string; rateCode: string };
     timeoutMs: number;
+    /** Secret path segment of our Vinoshipper webhook URL (Vinoshipper signs nothing). */
+    webhookToken: string;
   };
   email: { resendApiKey: string; resendBaseUrl: string; from: string; merchantAlertEmail: string };
   orders: OrderSettings;
@@ -192,6 +195,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       apiSecret: e.VINOSHIPPER_API_SECRET,
       shippingRate: { carrier: e.VINOSHIPPER_SHIPPING_CARRIER, rateCode: e.VINOSHIPPER_SHIPPING_RATE_CODE },
       timeoutMs: e.VINOSHIPPER_TIMEOUT,
+      webhookToken: e.VINOSHIPPER_WEBHOOK_TOKEN,
     },
     email: {
       resendApiKey: e.RESEND_API_KEY,
