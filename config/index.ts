@@ -66,6 +66,7 @@ export const envSchema = z.object({
 
   API_PORT: port(3000),
   CELLARHAND_API_URL: url('http://localhost:3000'),
+  OPS_API_TOKEN: nonEmpty('sandbox-ops-token').refine((v) => v.length >= 16, { message: 'must be at least 16 characters' }),
 
   SHOPIFY_SHOP_DOMAIN: nonEmpty('cellarhand-demo.myshopify.com').refine((v) => /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(v), {
     message: 'must be the shop’s myshopify.com domain, e.g. my-winery.myshopify.com',
@@ -120,7 +121,7 @@ export interface Config {
     tls?: { certPath: string; keyPath: string };
     uiUrl: string;
   };
-  api: { port: number; publicUrl: string };
+  api: { port: number; publicUrl: string; opsToken: string };
   shopify: {
     shopDomain: string;
     adminApiUrl: string;
@@ -169,6 +170,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && usesSandbox) {
     problems.push('SHOPIFY_ADMIN_API_URL, VINOSHIPPER_API_URL, RESEND_BASE_URL: production must not point at the sandbox');
   }
+  if (e.NODE_ENV === 'production' && e.OPS_API_TOKEN === 'sandbox-ops-token') {
+    problems.push('OPS_API_TOKEN: production needs its own secret token, not the sandbox default');
+  }
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -181,7 +185,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       tls: e.TEMPORAL_TLS_CERT_PATH && e.TEMPORAL_TLS_KEY_PATH ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH } : undefined,
       uiUrl: e.TEMPORAL_UI_URL,
     },
-    api: { port: e.API_PORT, publicUrl: e.CELLARHAND_API_URL },
+    api: { port: e.API_PORT, publicUrl: e.CELLARHAND_API_URL, opsToken: e.OPS_API_TOKEN },
     shopify: {
       shopDomain: e.SHOPIFY_SHOP_DOMAIN,
       adminApiUrl: e.SHOPIFY_ADMIN_API_URL,

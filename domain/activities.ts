@@ -51,6 +51,30 @@ export interface OrderIssueEmailInput {
   idempotencyKey: string;
 }
 
+/**
+ * `ApplicationFailure.type`s the activities throw, so the workflow can tell an outage (retried by the
+ * activity, then slowly by the workflow) from a mistake it must report instead of spinning on.
+ */
+export const FAILURE_TYPES = {
+  vinoshipperUnavailable: 'VinoshipperUnavailable',
+  vinoshipperConfiguration: 'VinoshipperConfiguration',
+  vinoshipperConflict: 'VinoshipperConflict',
+  shopifyUnavailable: 'ShopifyUnavailable',
+  shopifyRejected: 'ShopifyRejected',
+  shopifyConfiguration: 'ShopifyConfiguration',
+  emailUnavailable: 'EmailUnavailable',
+  emailRejected: 'EmailRejected',
+} as const;
+
+/** Failure types an activity retry must not repeat: the same request would fail the same way. */
+export const NON_RETRYABLE_FAILURE_TYPES = [
+  FAILURE_TYPES.vinoshipperConfiguration,
+  FAILURE_TYPES.vinoshipperConflict,
+  FAILURE_TYPES.shopifyRejected,
+  FAILURE_TYPES.shopifyConfiguration,
+  FAILURE_TYPES.emailRejected,
+];
+
 export interface OrderActivities {
   checkVinoshipperCatalog(snapshot: OrderSnapshot): Promise<CatalogCheck>;
   submitOrderToVinoshipper(input: SubmitOrderInput): Promise<SubmissionResult>;

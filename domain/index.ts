@@ -5,3 +5,4 @@ export * from './issues';
 export * from './activities';
 export * from './search-attributes';
 export * from './workflow-ids';
+export * from './order-workflow';

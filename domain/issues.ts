@@ -69,4 +69,13 @@ export const ISSUE_WORDING: Record<IssueType, IssueWording> = {
       'Refund the order if it cannot be fulfilled (“refund”), or correct it in Shopify (e.g. a ship-to address in a permitted state) and it will be resent.',
     ],
   },
+  cancellation_failed: {
+    scenario: 'Cancellation after shipment',
+    title: 'The order was cancelled in Shopify but Vinoshipper has already shipped it',
+    steps: [
+      'Vinoshipper cannot cancel an order once it has shipped or gone to fulfilment.',
+      'Contact Vinoshipper customer service and the customer about a return.',
+      'When it is handled, send “markResolved” with a note (or “refund” if the customer is owed one).',
+    ],
+  },
 };

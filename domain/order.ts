@@ -25,6 +25,8 @@ export const ISSUE_TYPES = [
   'order_item_issue',
   // Scenario 3: compliance failed after purchase
   'compliance_failed',
+  // Shopify cancelled an order Vinoshipper had already shipped: a person must handle the return.
+  'cancellation_failed',
 ] as const;
 export type IssueType = (typeof ISSUE_TYPES)[number];
 

@@ -1,0 +1,43 @@
+// Turns each external system's classified errors into the ApplicationFailures the workflow reads:
+// outages stay retryable (the activity's bounded policy retries them), mistakes do not.
+import { ApplicationFailure } from '@temporalio/activity';
+import { FAILURE_TYPES } from '../domain';
+import { VinoshipperError } from '../integrations/vinoshipper/classify';
+import { ShopifyError } from '../integrations/shopify/errors';
+import { EmailError } from '../integrations/email/client';
+
+export function toActivityFailure(err: unknown): unknown {
+  if (err instanceof VinoshipperError) {
+    switch (err.kind) {
+      case 'transient':
+        return ApplicationFailure.retryable(err.message, FAILURE_TYPES.vinoshipperUnavailable);
+      case 'configuration':
+        return ApplicationFailure.nonRetryable(err.message, FAILURE_TYPES.vinoshipperConfiguration);
+      case 'conflict':
+        return ApplicationFailure.nonRetryable(err.message, FAILURE_TYPES.vinoshipperConflict);
+      default:
+        // A 400/404 we did not expect here means our request is wrong: report, don't spin.
+        return ApplicationFailure.nonRetryable(err.message, FAILURE_TYPES.vinoshipperConfiguration);
+    }
+  }
+  if (err instanceof ShopifyError) {
+    if (err.kind === 'transient') return ApplicationFailure.retryable(err.message, FAILURE_TYPES.shopifyUnavailable);
+    if (err.kind === 'configuration') return ApplicationFailure.nonRetryable(err.message, FAILURE_TYPES.shopifyConfiguration);
+    return ApplicationFailure.nonRetryable(err.message, FAILURE_TYPES.shopifyRejected);
+  }
+  if (err instanceof EmailError) {
+    return err.kind === 'transient'
+      ? ApplicationFailure.retryable(err.message, FAILURE_TYPES.emailUnavailable)
+      : ApplicationFailure.nonRetryable(err.message, FAILURE_TYPES.emailRejected);
+  }
+  return err;
+}
+
+/** Runs an activity body, classifying whatever it throws. */
+export async function classified<T>(body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    throw toActivityFailure(err);
+  }
+}

@@ -1,0 +1,42 @@
+// All activities of the order workflow, built from their clients. Tests hand in clients that point
+// at the sandbox; production hands in clients that point at the real services. Same code.
+import type { Config } from '../config';
+import type { OrderActivities } from '../domain';
+import { EmailClient } from '../integrations/email/client';
+import { ShopifyAdmin } from '../integrations/shopify/admin';
+import { VinoshipperClient } from '../integrations/vinoshipper/client';
+import { createEmailActivities } from './email';
+import { createShopifyActivities } from './shopify';
+import { createVinoshipperActivities } from './vinoshipper';
+
+export interface ExternalClients {
+  vinoshipper: VinoshipperClient;
+  shopify: ShopifyAdmin;
+  email: EmailClient;
+}
+
+export function createClients(config: Config): ExternalClients {
+  return {
+    vinoshipper: new VinoshipperClient(config.vinoshipper),
+    shopify: new ShopifyAdmin({
+      shopDomain: config.shopify.shopDomain,
+      adminApiUrl: config.shopify.adminApiUrl,
+      accessToken: config.shopify.adminApiToken,
+      apiVersion: config.shopify.apiVersion,
+    }),
+    email: new EmailClient({
+      apiKey: config.email.resendApiKey,
+      baseUrl: config.email.resendBaseUrl,
+      from: config.email.from,
+      to: config.email.merchantAlertEmail,
+    }),
+  };
+}
+
+export function createActivities(clients: ExternalClients, config: Config): OrderActivities {
+  return {
+    ...createVinoshipperActivities(clients.vinoshipper, config.vinoshipper),
+    ...createShopifyActivities(clients.shopify),
+    ...createEmailActivities(clients.email, config),
+  };
+}

@@ -1,0 +1,31 @@
+// Every error the API answers is JSON with a message meant for the caller: never a stack trace.
+import type { ErrorRequestHandler } from 'express';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  if (err instanceof HttpError) {
+    res.status(err.status).json({ error: err.message, ...err.details });
+    return;
+  }
+  // Errors raised by express's own body parsers carry a status and a type.
+  const status = typeof err?.status === 'number' ? err.status : 500;
+  if (err?.type === 'entity.too.large') {
+    res.status(413).json({ error: `Body larger than the ${err.limit} byte limit` });
+  } else if (err?.type === 'entity.parse.failed') {
+    res.status(400).json({ error: 'Body is not valid JSON' });
+  } else if (status < 500) {
+    res.status(status).json({ error: err.message ?? 'Bad request' });
+  } else {
+    console.error(`${req.method} ${req.path} failed:`, err instanceof Error ? err.message : err);
+    res.status(500).json({ error: 'Internal error; nothing was lost, the sender may retry' });
+  }
+};

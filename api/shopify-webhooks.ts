@@ -1,0 +1,44 @@
+// POST /webhooks/shopify — verify, validate, hand over to Temporal, answer. Nothing else happens
+// here, so the answer comes well inside Shopify's 5-second budget.
+import express, { Router } from 'express';
+import type { Config } from '../config';
+import { ORDER_TOPICS, parseOrderWebhook, verifyShopifyHmac } from '../integrations/shopify/webhooks';
+import type { OrderWorkflows } from '../temporal/order-workflows';
+import { HttpError } from './errors';
+
+const BODY_LIMIT = '1mb';
+
+export function shopifyWebhookRoutes(config: Pick<Config, 'shopify'>, orders: OrderWorkflows): Router {
+  const router = Router();
+  // Raw bytes: the HMAC is computed over the body exactly as received, before any parsing.
+  router.post('/webhooks/shopify', express.raw({ type: () => true, limit: BODY_LIMIT }), async (req, res) => {
+    const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (!verifyShopifyHmac(body, req.get('x-shopify-hmac-sha256'), config.shopify.webhookSecrets)) {
+      throw new HttpError(401, 'Invalid or missing X-Shopify-Hmac-Sha256 signature');
+    }
+    const shop = req.get('x-shopify-shop-domain');
+    if (shop !== config.shopify.shopDomain) {
+      throw new HttpError(403, `Webhook is for shop "${shop ?? '(none)'}"; this cellarhand serves ${config.shopify.shopDomain}`);
+    }
+    const topic = req.get('x-shopify-topic');
+    if (!topic) throw new HttpError(400, 'Missing X-Shopify-Topic header');
+
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new HttpError(400, 'Body is not valid JSON');
+    }
+
+    if ((ORDER_TOPICS as readonly string[]).includes(topic)) {
+      const parsed = parseOrderWebhook(json);
+      if (!parsed.ok) throw new HttpError(422, `Payload is not a Shopify order (${topic})`, { problems: parsed.problems });
+      const outcome = await orders.deliverSnapshot(parsed.snapshot);
+      res.status(200).json({ topic, order: parsed.snapshot.name, outcome });
+      return;
+    }
+    console.log(`shopify webhook: topic ${topic} is not handled; acknowledged (webhook id ${req.get('x-shopify-webhook-id') ?? '-'})`);
+    res.status(200).json({ topic, outcome: 'ignored' });
+  });
+  return router;
+}

@@ -1,0 +1,179 @@
+// Cellarhand's writes to (and reads from) the Shopify Admin GraphQL API, through Shopify's official
+// client. Every method is safe to call again after a failure or a lost reply: Temporal retries
+// activities, and this class is what an activity calls.
+import { createAdminApiClient, type AdminApiClient } from '@shopify/admin-api-client';
+import type { OrderSnapshot } from '../../domain/order';
+import {
+  FULFILLMENT_CREATE,
+  ORDER_FOR_FULFILMENT,
+  ORDER_FOR_REFUND,
+  ORDER_LINE_ITEMS,
+  ORDERS_UPDATED_SINCE,
+  REFUND_CREATE,
+  WRITE_BACK,
+  type FulfillmentCreateData,
+  type OrderForFulfilmentData,
+  type OrderForRefundData,
+  type OrderLineItemsData,
+  type OrdersUpdatedSinceData,
+  type RefundCreateData,
+  type WriteBackData,
+} from './admin-documents';
+import { fromResponseErrors, fromUserErrors, ShopifyError, type ShopifyUserError } from './errors';
+import { graphqlOrderToSnapshot, orderGid, type GraphqlOrder } from './order-graphql';
+import { latestRefundId, planFullRefund } from './refund-plan';
+
+export interface ShopifyAdminOptions {
+  shopDomain: string;
+  /** "https://my-shop.myshopify.com" for a real store, "http://localhost:3001/shopify" for the sandbox. */
+  adminApiUrl: string;
+  accessToken: string;
+  apiVersion: string;
+}
+
+export const METAFIELD_NAMESPACE = 'cellarhand';
+export const METAFIELD_KEY = 'vinoshipper_order_number';
+const MAX_TAG_LENGTH = 40;
+/** Below a typical activity timeout, so a hung connection fails the attempt instead of the activity. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export class ShopifyAdmin {
+  private readonly client: AdminApiClient;
+
+  constructor(opts: ShopifyAdminOptions) {
+    const storeOrigin = `https://${opts.shopDomain}`;
+    const apiBase = opts.adminApiUrl.replace(/\/+$/, '');
+    this.client = createAdminApiClient({
+      storeDomain: opts.shopDomain,
+      apiVersion: opts.apiVersion,
+      accessToken: opts.accessToken,
+      // Temporal's activity retries are the only retry layer; the client's own would hide failures from it.
+      retries: 0,
+      // The client always builds https://{storeDomain}/admin/api/{version}/graphql.json. Swapping that
+      // origin for adminApiUrl lets the same code (headers, documents, error handling) reach the real
+      // store or the sandbox, with configuration the only difference.
+      customFetchApi: (url, init) =>
+        fetch(url.startsWith(storeOrigin) ? apiBase + url.slice(storeOrigin.length) : url, {
+          ...init,
+          signal: init?.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        }),
+    });
+  }
+
+  /** Records the Vinoshipper order on the Shopify order: a metafield to read, a tag to filter by. */
+  async writeBackVinoshipperOrder(shopifyOrderId: string, vinoshipperOrderNumber: string): Promise<void> {
+    const id = orderGid(shopifyOrderId);
+    const data = await this.request<WriteBackData>('write-back', WRITE_BACK, {
+      orderId: id,
+      metafields: [
+        { ownerId: id, namespace: METAFIELD_NAMESPACE, key: METAFIELD_KEY, type: 'single_line_text_field', value: vinoshipperOrderNumber },
+      ],
+      tags: [`vinoshipper:${vinoshipperOrderNumber}`.slice(0, MAX_TAG_LENGTH)],
+    });
+    throwOnUserErrors('write-back', [...(data.metafieldsSet?.userErrors ?? []), ...(data.tagsAdd?.userErrors ?? [])]);
+  }
+
+  /**
+   * Refunds whatever is still refundable (all lines, shipping, every captured payment). The
+   * idempotency key makes a retried call return the original refund; an order with nothing left to
+   * refund returns its latest refund.
+   */
+  async refundOrder(input: { shopifyOrderId: string; reason: string; idempotencyKey: string }): Promise<{ refundId: string }> {
+    const orderId = orderGid(input.shopifyOrderId);
+    const { order } = await this.request<OrderForRefundData>('refund (read order)', ORDER_FOR_REFUND, { id: orderId });
+    if (!order) throw notFound(input.shopifyOrderId);
+
+    const plan = planFullRefund(orderId, order);
+    if (!plan) {
+      const existing = latestRefundId(order);
+      if (existing) return { refundId: existing };
+      throw new ShopifyError('user_error', `Shopify refund: order ${input.shopifyOrderId} has nothing to refund`);
+    }
+    const data = await this.request<RefundCreateData>('refundCreate', REFUND_CREATE, {
+      idempotencyKey: input.idempotencyKey,
+      input: { orderId, note: input.reason, notify: true, shipping: { fullRefund: true }, ...plan },
+    });
+    throwOnUserErrors('refundCreate', data.refundCreate?.userErrors ?? []);
+    const refund = data.refundCreate?.refund;
+    if (!refund) throw new ShopifyError('transient', 'Shopify refundCreate: answered without a refund');
+    return { refundId: refund.id };
+  }
+
+  /** Marks the order fulfilled with the carrier's tracking (Shopify emails the customer). */
+  async fulfilOrder(input: { shopifyOrderId: string; trackingNumbers: string[]; carrier: string | null }): Promise<{ fulfillmentId: string }> {
+    const { order } = await this.request<OrderForFulfilmentData>('fulfil (read order)', ORDER_FOR_FULFILMENT, {
+      id: orderGid(input.shopifyOrderId),
+    });
+    if (!order) throw notFound(input.shopifyOrderId);
+
+    const open = order.fulfillmentOrders.nodes.filter((fo) => fo.status === 'OPEN' || fo.status === 'IN_PROGRESS');
+    if (!open.length) {
+      const [done] = order.fulfillments.filter((f) => f.status === 'SUCCESS').sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      if (done) return { fulfillmentId: done.id };
+      throw new ShopifyError('user_error', `Shopify fulfil: order ${input.shopifyOrderId} has nothing left to fulfil`);
+    }
+    const data = await this.request<FulfillmentCreateData>('fulfillmentCreate', FULFILLMENT_CREATE, {
+      fulfillment: {
+        lineItemsByFulfillmentOrder: open.map((fo) => ({ fulfillmentOrderId: fo.id })),
+        trackingInfo: input.trackingNumbers.length ? { company: input.carrier ?? undefined, numbers: input.trackingNumbers } : undefined,
+        notifyCustomer: true,
+      },
+    });
+    throwOnUserErrors('fulfillmentCreate', data.fulfillmentCreate?.userErrors ?? []);
+    const fulfillment = data.fulfillmentCreate?.fulfillment;
+    if (!fulfillment) throw new ShopifyError('transient', 'Shopify fulfillmentCreate: answered without a fulfillment');
+    return { fulfillmentId: fulfillment.id };
+  }
+
+  /**
+   * One page of orders changed after `sinceIso`, oldest change first, for reconciliation. Without the
+   * read_all_orders scope Shopify only shows the last 60 days.
+   */
+  async listOrdersUpdatedSince(
+    sinceIso: string,
+    after?: string,
+  ): Promise<{ orders: OrderSnapshot[]; endCursor: string | null; hasNextPage: boolean }> {
+    const since = new Date(sinceIso);
+    if (Number.isNaN(since.getTime())) throw new RangeError(`not an ISO timestamp: ${sinceIso}`);
+    // Whole seconds (Shopify's precision), rounded down and inclusive: an order changed within the
+    // same second as `since` is read again rather than missed.
+    const bound = since.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const { orders } = await this.request<OrdersUpdatedSinceData>('orders', ORDERS_UPDATED_SINCE, {
+      query: `updated_at:>='${bound}'`,
+      after: after ?? null,
+    });
+    const snapshots: OrderSnapshot[] = [];
+    for (const order of orders.nodes) snapshots.push(graphqlOrderToSnapshot(await this.withAllLineItems(order)));
+    return { orders: snapshots, endCursor: orders.pageInfo.endCursor, hasNextPage: orders.pageInfo.hasNextPage };
+  }
+
+  private async withAllLineItems(order: GraphqlOrder): Promise<GraphqlOrder> {
+    const nodes = [...order.lineItems.nodes];
+    let pageInfo = order.lineItems.pageInfo;
+    while (pageInfo.hasNextPage) {
+      const data = await this.request<OrderLineItemsData>('order line items', ORDER_LINE_ITEMS, {
+        id: orderGid(order.legacyResourceId),
+        after: pageInfo.endCursor,
+      });
+      if (!data.order) throw notFound(order.legacyResourceId);
+      nodes.push(...data.order.lineItems.nodes);
+      pageInfo = data.order.lineItems.pageInfo;
+    }
+    return { ...order, lineItems: { nodes, pageInfo } };
+  }
+
+  private async request<T>(operation: string, document: string, variables: Record<string, unknown>): Promise<T> {
+    const response = await this.client.request<T>(document, { variables });
+    if (response.errors) throw fromResponseErrors(operation, response.errors);
+    if (!response.data) throw new ShopifyError('transient', `Shopify ${operation}: answered without data`);
+    return response.data;
+  }
+}
+
+function throwOnUserErrors(operation: string, userErrors: ShopifyUserError[]): void {
+  if (userErrors.length) throw fromUserErrors(operation, userErrors);
+}
+
+function notFound(shopifyOrderId: string): ShopifyError {
+  return new ShopifyError('not_found', `Shopify: order ${shopifyOrderId} not found`);
+}

@@ -1,0 +1,239 @@
+// The sandbox's Admin GraphQL endpoint logic: parse, validate and execute a client's document
+// against the schema slice, with resolvers over the store. It reports which orders changed so the
+// caller can send the `orders/updated` echo a real store sends.
+import {
+  buildSchema,
+  execute,
+  getDirectiveValues,
+  getOperationAST,
+  GraphQLError,
+  Kind,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLResolveInfo,
+} from 'graphql';
+import { splitTags } from '../integrations/shopify/order-payload';
+import { SHOPIFY_ADMIN_SCHEMA_SDL } from './shopify-schema';
+import { parseGid, type OrderRecord, type ShopifyStore, type SandboxOrder, type UserError } from './shopify-store';
+import { fulfillmentView, metafieldView, orderView, paginate, refundView } from './shopify-views';
+
+export interface GraphqlRequest {
+  query?: unknown;
+  variables?: unknown;
+  operationName?: unknown;
+}
+
+export interface GraphqlOutcome {
+  /** The JSON body Shopify would answer (always HTTP 200 once authenticated). */
+  body: { data?: unknown; errors?: unknown[]; extensions: object };
+  /** Top-level fields of the executed operation, e.g. ['refundCreate']: what faults match on. */
+  rootFields: string[];
+  changed: OrderRecord[];
+}
+
+interface Context {
+  apiVersion: string;
+  changed: Set<OrderRecord>;
+}
+
+const MAX_TAG_LENGTH = 40;
+/** Shopify reports query cost on every answer; the sandbox does not meter, so this is a constant. */
+const COST = {
+  requestedQueryCost: 10,
+  actualQueryCost: 10,
+  throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1990, restoreRate: 100 },
+};
+
+const SORT_VALUE: Record<string, (o: SandboxOrder) => number> = {
+  ID: (o) => o.id,
+  CREATED_AT: (o) => Date.parse(o.created_at),
+  UPDATED_AT: (o) => Date.parse(o.updated_at),
+};
+
+const SEARCH_TERM = /^updated_at:(>=|<=|>|<)'?([^']+)'?$/;
+const COMPARE: Record<string, (a: number, b: number) => boolean> = {
+  '>': (a, b) => a > b,
+  '>=': (a, b) => a >= b,
+  '<': (a, b) => a < b,
+  '<=': (a, b) => a <= b,
+};
+
+/** From 2026-04 Shopify fails refundCreate without @idempotent, although the schema does not say so. */
+function requiresIdempotency(apiVersion: string): boolean {
+  return apiVersion === 'unstable' || apiVersion >= '2026-04';
+}
+
+export function createShopifyGraphql(store: ShopifyStore) {
+  const schema = buildSchema(SHOPIFY_ADMIN_SCHEMA_SDL);
+  const idempotent = schema.getDirective('idempotent');
+  /** Idempotency key → the refund it created (order id, refund id). */
+  let refundsByKey = new Map<string, { orderId: number; refundId: number }>();
+
+  const orderByGid = (id: string) => {
+    const legacy = parseGid(id, 'Order');
+    return legacy === null ? undefined : store.get(legacy);
+  };
+
+  const rootValue = {
+    order: ({ id }: { id: string }) => {
+      const record = orderByGid(id);
+      return record ? orderView(record) : null;
+    },
+
+    orders: (args: { first?: number | null; after?: string | null; query?: string | null; sortKey: string; reverse: boolean }) => {
+      const filters = parseOrderSearch(args.query);
+      const sortValue = SORT_VALUE[args.sortKey];
+      const matching = store.all().filter((r) => filters.every((matches) => matches(r.order)));
+      const page = paginate(matching, (r) => [sortValue(r.order), r.order.id], args, args.reverse);
+      return { ...page, nodes: page.nodes.map(orderView) };
+    },
+
+    metafieldsSet: (args: { metafields: { ownerId: string; namespace?: string | null; key: string; value: string; type?: string | null }[] }, ctx: Context) => {
+      const userErrors: (UserError & { code: string; elementIndex: number })[] = [];
+      args.metafields.forEach((m, i) => {
+        if (!orderByGid(m.ownerId)) userErrors.push({ field: ['metafields', String(i), 'ownerId'], message: 'Owner does not exist.', code: 'INVALID_VALUE', elementIndex: i });
+        if (!m.type) userErrors.push({ field: ['metafields', String(i), 'type'], message: "Type can't be blank.", code: 'BLANK', elementIndex: i });
+      });
+      // All or nothing, like Shopify: one bad entry sets none.
+      if (userErrors.length) return { metafields: null, userErrors };
+      const metafields = args.metafields.map((m) => {
+        const record = orderByGid(m.ownerId) as OrderRecord;
+        const { metafield, changed } = store.setMetafield(record, { namespace: m.namespace ?? '$app', key: m.key, type: m.type as string, value: m.value });
+        if (changed) ctx.changed.add(record);
+        return metafieldView(metafield);
+      });
+      return { metafields, userErrors: [] };
+    },
+
+    tagsAdd: (args: { id: string; tags: string[] }, ctx: Context) => {
+      const record = orderByGid(args.id);
+      if (!record) return { node: null, userErrors: [{ field: ['id'], message: 'Resource not found' }] };
+      const tags = args.tags.flatMap((t) => splitTags(t));
+      const tooLong = tags.find((t) => t.length > MAX_TAG_LENGTH);
+      if (tooLong !== undefined) return { node: null, userErrors: [{ field: ['tags'], message: `Tags cannot be longer than ${MAX_TAG_LENGTH} characters` }] };
+      if (store.addTags(record, tags)) ctx.changed.add(record);
+      return { node: orderView(record), userErrors: [] };
+    },
+
+    refundCreate: (args: { input: RefundInput }, ctx: Context, info: GraphQLResolveInfo) => {
+      const key = idempotent && getDirectiveValues(idempotent, info.fieldNodes[0], info.variableValues)?.key;
+      if (typeof key !== 'string' && requiresIdempotency(ctx.apiVersion)) {
+        throw new GraphQLError('The @idempotent directive is required for this mutation.', { extensions: { code: 'BAD_REQUEST' } });
+      }
+      const earlier = typeof key === 'string' ? refundsByKey.get(key) : undefined;
+      if (earlier) {
+        const record = store.get(earlier.orderId) as OrderRecord;
+        const refund = record.order.refunds.find((r) => r.id === earlier.refundId);
+        return { order: orderView(record), refund: refund && refundView(refund), userErrors: [] };
+      }
+      const { input } = args;
+      const record = orderByGid(input.orderId);
+      if (!record) return { order: null, refund: null, userErrors: [{ field: ['orderId'], message: 'Order does not exist' }] };
+      // Shipping is refunded through the transactions' amounts; `shipping` only says so.
+      const result = store.refund(record, {
+        note: input.note ?? null,
+        lines: (input.refundLineItems ?? []).map((l) => ({
+          lineItemId: parseGid(l.lineItemId, 'LineItem'),
+          quantity: l.quantity,
+          restockType: l.restockType ?? 'NO_RESTOCK',
+        })),
+        transactions: (input.transactions ?? []).map((t) => ({
+          parentId: t.parentId ? parseGid(t.parentId, 'OrderTransaction') : null,
+          amount: String(t.amount),
+          kind: t.kind,
+          gateway: t.gateway,
+        })),
+      });
+      if ('userErrors' in result) return { order: null, refund: null, userErrors: result.userErrors };
+      if (typeof key === 'string') refundsByKey.set(key, { orderId: record.order.id, refundId: result.refund.id });
+      ctx.changed.add(record);
+      return { order: orderView(record), refund: refundView(result.refund), userErrors: [] };
+    },
+
+    fulfillmentCreate: (args: { fulfillment: FulfillmentInput }, ctx: Context) => {
+      const ids = args.fulfillment.lineItemsByFulfillmentOrder.map((x) => parseGid(x.fulfillmentOrderId, 'FulfillmentOrder') ?? -1);
+      const record = store.all().find((r) => r.fulfillmentOrders.some((fo) => fo.id === ids[0]));
+      if (!record) {
+        return { fulfillment: null, userErrors: [{ field: ['fulfillment', 'lineItemsByFulfillmentOrder', '0', 'fulfillmentOrderId'], message: 'Fulfillment order does not exist.' }] };
+      }
+      const tracking = args.fulfillment.trackingInfo;
+      const result = store.fulfil(record, {
+        fulfillmentOrderIds: ids,
+        company: tracking?.company ?? null,
+        numbers: tracking?.numbers ?? (tracking?.number ? [tracking.number] : []),
+      });
+      if ('userErrors' in result) return { fulfillment: null, userErrors: result.userErrors };
+      ctx.changed.add(record);
+      return { fulfillment: fulfillmentView(result.fulfillment), userErrors: [] };
+    },
+  };
+
+  async function run(request: GraphqlRequest, apiVersion: string): Promise<GraphqlOutcome> {
+    const failed = (errors: GraphQLError[]): GraphqlOutcome => ({ body: { errors: errors.map((e) => e.toJSON()), extensions: { cost: COST } }, rootFields: [], changed: [] });
+    if (typeof request.query !== 'string') return failed([new GraphQLError('Required parameter missing or invalid: query')]);
+    let document: DocumentNode;
+    try {
+      document = parse(request.query);
+    } catch (err) {
+      return failed([err instanceof GraphQLError ? err : new GraphQLError(String(err))]);
+    }
+    const invalid = validate(schema, document);
+    if (invalid.length) return failed([...invalid]);
+
+    const operationName = typeof request.operationName === 'string' ? request.operationName : undefined;
+    const operation = getOperationAST(document, operationName);
+    const rootFields = (operation?.selectionSet.selections ?? []).flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
+    const context: Context = { apiVersion, changed: new Set() };
+    const result = await execute({
+      schema,
+      document,
+      rootValue,
+      contextValue: context,
+      variableValues: isRecord(request.variables) ? request.variables : undefined,
+      operationName,
+    });
+    return {
+      body: { ...(result.data === undefined ? {} : { data: result.data }), ...(result.errors ? { errors: result.errors.map((e) => e.toJSON()) } : {}), extensions: { cost: COST } },
+      rootFields,
+      changed: [...context.changed],
+    };
+  }
+
+  return {
+    run,
+    reset() {
+      refundsByKey = new Map();
+    },
+  };
+}
+
+interface RefundInput {
+  orderId: string;
+  note?: string | null;
+  refundLineItems?: { lineItemId: string; quantity: number; restockType?: string | null }[] | null;
+  transactions?: { amount: string; gateway: string; kind: string; parentId?: string | null }[] | null;
+}
+
+interface FulfillmentInput {
+  lineItemsByFulfillmentOrder: { fulfillmentOrderId: string }[];
+  trackingInfo?: { company?: string | null; number?: string | null; numbers?: string[] | null } | null;
+}
+
+/** Shopify's search syntax, as far as cellarhand uses it: `updated_at:>'<ISO>'` terms joined by spaces or AND. */
+function parseOrderSearch(query: string | null | undefined): ((o: SandboxOrder) => boolean)[] {
+  const terms = (query ?? '').split(/\s+/).filter((t) => t && t !== 'AND');
+  return terms.map((term) => {
+    const match = SEARCH_TERM.exec(term);
+    const bound = match ? Date.parse(match[2]) : NaN;
+    if (!match || Number.isNaN(bound)) {
+      throw new GraphQLError(`The sandbox supports only updated_at:>'<ISO timestamp>' style filters, not "${term}"`, { extensions: { code: 'BAD_REQUEST' } });
+    }
+    const compare = COMPARE[match[1]];
+    return (o) => compare(Date.parse(o.updated_at), bound);
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,217 @@
+// A stand-in Shopify store: the Admin GraphQL endpoint ShopifyAdmin talks to (/shopify), webhooks
+// sent to our API like a real store sends them, and control routes (/sandbox/shopify) with which a
+// person or a test plays the merchant and the customer: place, edit and cancel orders, replay a
+// webhook, lose a reply.
+import express, { Router, type ErrorRequestHandler } from 'express';
+import { z } from 'zod';
+import { fromCents, normalizeMoney } from '../integrations/shopify/money';
+import { describeIssues } from '../integrations/shopify/webhooks';
+import { createShopifyGraphql } from './shopify-graphql';
+import { ShopifyStore, type OrderRecord } from './shopify-store';
+import { WebhookSender, type Delivery } from './shopify-webhooks';
+
+export type { Delivery } from './shopify-webhooks';
+
+export interface ShopifySandboxOptions {
+  shopDomain: string;
+  accessToken: string;
+  webhookSecret: string;
+  /** Our API's POST /webhooks/shopify; omit to deliver nothing. */
+  webhookUrl?: string;
+}
+
+export interface ShopifySandbox {
+  /** Mounted at /shopify: POST /admin/api/:version/graphql.json. */
+  api: Router;
+  /** Mounted at /sandbox/shopify. */
+  control: Router;
+  reset(): void;
+  deliveries(): Delivery[];
+}
+
+/** The version our webhook subscription would be pinned to. */
+const WEBHOOK_API_VERSION = '2026-10';
+const INVALID_TOKEN = '[API] Invalid API key or access token (unrecognized login or wrong password)';
+
+const moneyInput = z
+  .union([z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal such as "42.00"'), z.number().nonnegative()])
+  .transform((v) => (typeof v === 'number' ? fromCents(Math.round(v * 100)) : normalizeMoney(v)));
+const text = z.string().nullable();
+const addressInput = z
+  .strictObject({
+    first_name: text,
+    last_name: text,
+    company: text,
+    address1: text,
+    address2: text,
+    city: text,
+    province: text,
+    province_code: text,
+    zip: text,
+    country: text,
+    country_code: text,
+    phone: text,
+  })
+  .partial();
+const lineItemsInput = z
+  .array(z.strictObject({ sku: z.string().trim().min(1), quantity: z.number().int().positive(), price: moneyInput, title: z.string().min(1).optional() }))
+  .min(1);
+const noteAttributesInput = z.array(z.strictObject({ name: z.string().min(1), value: z.string() }));
+const tagsInput = z.union([z.string(), z.array(z.string())]);
+
+const createOrderInput = z.strictObject({
+  line_items: lineItemsInput,
+  shipping_address: addressInput.optional(),
+  billing_address: addressInput.optional(),
+  email: text.optional(),
+  phone: text.optional(),
+  note: text.optional(),
+  note_attributes: noteAttributesInput.optional(),
+  tags: tagsInput.optional(),
+  customer: z.strictObject({ first_name: text, last_name: text, email: text }).partial().optional(),
+});
+
+const patchOrderInput = z
+  .strictObject({
+    shipping_address: addressInput.optional(),
+    line_items: lineItemsInput.optional(),
+    note_attributes: noteAttributesInput.optional(),
+    email: text.optional(),
+    tags: tagsInput.optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, { message: 'give at least one of shipping_address, line_items, note_attributes, email, tags' });
+
+const faultInput = z.discriminatedUnion('mode', [
+  z.strictObject({
+    mode: z.literal('drop_response'),
+    operation: z.enum(['refundCreate', 'fulfillmentCreate', 'any']),
+    count: z.number().int().positive().default(1),
+  }),
+  z.strictObject({ mode: z.literal('none') }),
+]);
+
+class BadRequest extends Error {
+  constructor(
+    message: string,
+    readonly problems: string[],
+  ) {
+    super(message);
+  }
+}
+
+function parseBody<T extends z.ZodType>(schema: T, body: unknown, what: string): z.output<T> {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) throw new BadRequest(`Invalid ${what}`, describeIssues(parsed.error));
+  return parsed.data;
+}
+
+/** What the store holds for an order: the webhook JSON plus what hangs off it. */
+function storeView(record: OrderRecord) {
+  return { ...structuredClone(record.order), metafields: record.metafields, transactions: record.transactions, fulfillment_orders: record.fulfillmentOrders };
+}
+
+export function createShopifySandbox(opts: ShopifySandboxOptions): ShopifySandbox {
+  const store = new ShopifyStore();
+  const graphql = createShopifyGraphql(store);
+  const webhooks = new WebhookSender({ url: opts.webhookUrl, secret: opts.webhookSecret, shopDomain: opts.shopDomain, apiVersion: WEBHOOK_API_VERSION });
+  let fault: { operation: string; remaining: number } | null = null;
+
+  const deliver = (topic: string, record: OrderRecord) => webhooks.deliver(topic, String(record.order.id), record.order);
+
+  const api = Router();
+  api.use(express.json({ limit: '1mb' }));
+  api.post('/admin/api/:version/graphql.json', async (req, res) => {
+    if (req.get('x-shopify-access-token') !== opts.accessToken) {
+      res.status(401).json({ errors: INVALID_TOKEN });
+      return;
+    }
+    const outcome = await graphql.run(req.body ?? {}, req.params.version);
+    // The echo a real store sends for every change an app makes to an order.
+    for (const record of outcome.changed) deliver('orders/updated', record);
+    if (fault && (fault.operation === 'any' || outcome.rootFields.includes(fault.operation))) {
+      fault.remaining -= 1;
+      if (fault.remaining === 0) fault = null;
+      // The change is made; the reply is lost, as when a connection drops mid-answer.
+      req.socket.destroy();
+      return;
+    }
+    res.json(outcome.body);
+  });
+  api.use(((err, _req, res, _next) => {
+    const status = typeof err?.status === 'number' && err.status < 500 ? err.status : 500;
+    if (status === 500) console.error('shopify sandbox:', err);
+    res.status(status).json({ errors: status === 500 ? 'Internal Server Error' : String(err.message) });
+  }) as ErrorRequestHandler);
+
+  const control = Router();
+  control.use(express.json({ limit: '1mb' }));
+
+  const recordOr404 = (id: string): OrderRecord => {
+    const record = /^\d+$/.test(id) ? store.get(id) : undefined;
+    if (!record) throw Object.assign(new Error(`No order ${id} in the sandbox store`), { status: 404 });
+    return record;
+  };
+
+  control.post('/orders', (req, res) => {
+    const input = parseBody(createOrderInput, req.body, 'order');
+    const record = store.create(input);
+    if (req.query.webhook !== 'false') deliver('orders/create', record);
+    res.status(201).json({ id: String(record.order.id), name: record.order.name });
+  });
+  control.get('/orders', (_req, res) => {
+    res.json(store.all().map(storeView));
+  });
+  control.get('/orders/:id', (req, res) => {
+    res.json(storeView(recordOr404(req.params.id)));
+  });
+  control.patch('/orders/:id', (req, res) => {
+    const record = recordOr404(req.params.id);
+    store.update(record, parseBody(patchOrderInput, req.body, 'order change'));
+    deliver('orders/updated', record);
+    res.json(storeView(record));
+  });
+  control.post('/orders/:id/cancel', (req, res) => {
+    const record = recordOr404(req.params.id);
+    if (record.order.cancelled_at) throw Object.assign(new Error(`Order ${record.order.name} is already cancelled`), { status: 409 });
+    const { reason } = parseBody(z.object({ reason: z.string().min(1).default('other') }), req.body, 'cancellation');
+    store.cancel(record, reason);
+    deliver('orders/cancelled', record);
+    res.json(storeView(record));
+  });
+  control.post('/orders/:id/redeliver', (req, res) => {
+    const record = recordOr404(req.params.id);
+    const { topic } = parseBody(z.object({ topic: z.string().min(1).optional() }), req.body, 'redelivery');
+    const delivery = webhooks.redeliver(String(record.order.id), topic);
+    if (!delivery) throw Object.assign(new Error(`Nothing to redeliver: no earlier ${topic ?? ''} delivery for order ${record.order.name}`), { status: 404 });
+    res.status(202).json(delivery);
+  });
+  control.get('/deliveries', (_req, res) => {
+    res.json(webhooks.deliveries());
+  });
+  control.post('/faults', (req, res) => {
+    const input = parseBody(faultInput, req.body, 'fault');
+    fault = input.mode === 'none' ? null : { operation: input.operation, remaining: input.count };
+    res.json({ fault });
+  });
+  control.use(((err, _req, res, _next) => {
+    if (err instanceof BadRequest) {
+      res.status(400).json({ message: err.message, problems: err.problems });
+      return;
+    }
+    const status = typeof err?.status === 'number' && err.status < 500 ? err.status : 500;
+    if (status === 500) console.error('shopify sandbox:', err);
+    res.status(status).json({ message: status === 500 ? 'Internal sandbox error' : String(err.message) });
+  }) as ErrorRequestHandler);
+
+  return {
+    api,
+    control,
+    reset() {
+      store.reset();
+      graphql.reset();
+      webhooks.reset();
+      fault = null;
+    },
+    deliveries: () => webhooks.deliveries(),
+  };
+}

@@ -1,0 +1,24 @@
+// Connecting to Temporal from configuration: the local dev server, a self-hosted cluster, or
+// Temporal Cloud (API key or mTLS). Used by the API (client) and the worker (native connection).
+import { readFileSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { Config } from '../config';
+
+function connectionOptions(temporal: Config['temporal']) {
+  const tls = temporal.tls
+    ? { clientCertPair: { crt: readFileSync(temporal.tls.certPath), key: readFileSync(temporal.tls.keyPath) } }
+    : temporal.apiKey
+      ? true
+      : undefined;
+  return { address: temporal.address, tls, apiKey: temporal.apiKey };
+}
+
+export async function connectClient(temporal: Config['temporal']): Promise<Client> {
+  const connection = await Connection.connect(connectionOptions(temporal));
+  return new Client({ connection, namespace: temporal.namespace });
+}
+
+export async function connectWorker(temporal: Config['temporal']): Promise<NativeConnection> {
+  return NativeConnection.connect(connectionOptions(temporal));
+}

@@ -1,0 +1,29 @@
+// The order worker: polls the task queue, runs the workflows and the activities. Shared by
+// `npm run worker`, `npm start` and the tests (which pass a prebuilt workflow bundle).
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import type { Config } from '../config';
+import type { OrderActivities } from '../domain';
+
+export interface OrderWorkerOptions {
+  connection: NativeConnection;
+  config: Pick<Config, 'temporal'>;
+  activities: OrderActivities;
+  /** Tests bundle the workflow code once per run; otherwise the worker bundles it at start. */
+  workflowBundle?: WorkflowBundleOption;
+}
+
+export function createOrderWorker({ connection, config, activities, workflowBundle }: OrderWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    activities,
+    // Orders mostly wait; cap the sticky cache so thousands of parked orders fit in memory
+    // (evicted workflows are replayed from history when they wake).
+    maxCachedWorkflows: 500,
+    // Vinoshipper reportedly trips a Cloudflare gate after ~10 rapid calls: keep activity
+    // concurrency modest (the activity retry policies absorb the rest).
+    maxConcurrentActivityTaskExecutions: 20,
+  });
+}

@@ -1,0 +1,20 @@
+// `npm run worker`: one worker process against the configured Temporal (dev server, self-hosted or Cloud).
+import { loadConfigOrExit } from '../config';
+import { createActivities, createClients } from '../activities';
+import { connectWorker } from '../temporal/connection';
+import { createOrderWorker } from './create-worker';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const connection = await connectWorker(config.temporal);
+  const worker = await createOrderWorker({ connection, config, activities: createActivities(createClients(config), config) });
+  console.log(`worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace})`);
+  // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves when it has.
+  await worker.run();
+  await connection.close();
+}
+
+main().catch((err) => {
+  console.error('worker stopped:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

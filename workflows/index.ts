@@ -1,0 +1,2 @@
+// Every workflow the worker runs. This file is the worker's `workflowsPath`.
+export { orderWorkflow } from './order';
