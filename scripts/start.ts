@@ -1,0 +1,270 @@
+// `npm start`: the whole local stack in one terminal. Starts a Temporal dev server when
+// TEMPORAL_ADDRESS is local (state kept in .cellarhand/data, so workflows survive a restart), then the
+// sandbox (when on), the worker and the API as child processes with tagged output, and prints where
+// everything is once all are up. Ctrl-C stops them in reverse order; if any part dies, everything
+// stops and the exit code is 1.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { Connection, type ConnectionOptions } from '@temporalio/client';
+import type { SearchAttributeType } from '@temporalio/common';
+import { tsToMs } from '@temporalio/common/lib/time';
+import { loadConfigOrExit, type Config } from '../config';
+import { ORDER_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import { projectRoot, temporalCli } from './temporal-binaries';
+
+const ROOT = projectRoot();
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const DB_FILE = path.join('.cellarhand', 'data', 'temporal.db');
+const STOP_GRACE_MS = 10_000;
+
+// The dev server's --search-attribute flag spells types differently from the SDK.
+const CLI_TYPE: Record<SearchAttributeType, string> = {
+  TEXT: 'Text',
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
+};
+
+const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code: number, text: string) => (useColor ? `\x1b[${code}m${text}\x1b[0m` : text);
+const COLORS: Record<string, number> = { start: 1, temporal: 35, sandbox: 33, worker: 36, api: 32 };
+const tag = (name: string) => paint(COLORS[name] ?? 0, `[${name}]`.padEnd(10));
+const say = (text: string) => console.log(`${tag('start')} ${text}`);
+
+interface Part {
+  name: string;
+  proc: ChildProcess;
+  exited: Promise<void>;
+  done: boolean;
+  quiet: boolean; // stop echoing output (the dev server's shutdown chatter)
+}
+
+const parts: Part[] = [];
+let stopping = false;
+
+/** Spawns a part in its own process group, so Ctrl-C reaches it only through us and we can stop the whole group. */
+function launch(name: string, command: string, args: string[]): Part {
+  if (stopping) throw new Error('stopping');
+  const proc = spawn(command, args, { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const part: Part = { name, proc, done: false, quiet: false, exited: Promise.resolve() };
+  part.exited = new Promise<void>((resolve) => {
+    const finish = (why: string) => {
+      if (part.done) return;
+      part.done = true;
+      resolve();
+      if (!stopping) void stopAll(1, `${name} ${why}; stopping everything.`);
+    };
+    proc.on('exit', (code, signal) => finish(`exited unexpectedly (${signal ?? `exit code ${code}`})`));
+    proc.on('error', (err) => finish(`could not start: ${err.message}`));
+  });
+  for (const [stream, out] of [
+    [proc.stdout, process.stdout],
+    [proc.stderr, process.stderr],
+  ] as const) {
+    createInterface({ input: stream }).on('line', (line) => part.quiet || out.write(`${tag(name)} ${line}\n`));
+  }
+  parts.push(part);
+  return part;
+}
+
+function signalGroup(part: Part, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-part.proc.pid!, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** SIGINT, then SIGKILL after a grace period; finally sweeps the group so no grandchild outlives it. */
+async function stopPart(part: Part): Promise<void> {
+  if (part.proc.pid === undefined) return;
+  if (!part.done) {
+    signalGroup(part, 'SIGINT');
+    const timer = setTimeout(() => {
+      say(`${part.name} did not stop within ${STOP_GRACE_MS / 1000} s; killing it.`);
+      signalGroup(part, 'SIGKILL');
+    }, STOP_GRACE_MS);
+    await part.exited;
+    clearTimeout(timer);
+  }
+  signalGroup(part, 'SIGKILL');
+}
+
+async function stopAll(code: number, reason: string): Promise<never> {
+  if (stopping) return new Promise<never>(() => {});
+  stopping = true;
+  (code ? console.error : console.log)(`${tag('start')} ${reason}`);
+  for (const part of [...parts].reverse()) {
+    if (part.name === 'temporal') part.quiet = true;
+    await stopPart(part);
+  }
+  if (!code) say('all stopped.');
+  process.exit(code);
+}
+
+let firstSignalAt = 0;
+function onSignal(signal: NodeJS.Signals): void {
+  if (stopping) {
+    // One Ctrl-C can arrive twice (the terminal, and npm/tsx relaying it): only a later one forces.
+    if (Date.now() - firstSignalAt < 1_000) return;
+    say('stopping now, without waiting.');
+    for (const part of parts) signalGroup(part, 'SIGKILL');
+    process.exit(1);
+  }
+  firstSignalAt = Date.now();
+  void stopAll(0, `${signal}: stopping ${parts.map((p) => p.name).reverse().join(', ') || 'nothing'}…`);
+}
+
+// ---- Temporal ----
+
+function localPort(address: string): number | undefined {
+  const match = /^(localhost|127\.0\.0\.1|\[::1\]):(\d+)$/.exec(address.trim());
+  return match ? Number(match[2]) : undefined;
+}
+
+function connectionOptions(config: Config): ConnectionOptions {
+  const { address, apiKey, tls } = config.temporal;
+  return {
+    address,
+    apiKey,
+    tls: tls ? { clientCertPair: { crt: readFileSync(tls.certPath), key: readFileSync(tls.keyPath) } } : apiKey ? true : undefined,
+    connectTimeout: '2s',
+  };
+}
+
+/** Starts `temporal server start-dev` and returns its Web UI's URL. */
+async function startDevServer(config: Config, port: number): Promise<string> {
+  const ui = new URL(config.temporal.uiUrl);
+  const uiPort = ['localhost', '127.0.0.1'].includes(ui.hostname) && ui.port ? Number(ui.port) : 8233;
+  const cli = await temporalCli();
+  // 'cached-download' only works inside @temporalio/testing; here we need a binary on disk.
+  if (cli.type !== 'existing-path') throw new Error('no local Temporal CLI binary; `npm run provision` says why');
+  mkdirSync(path.dirname(path.join(ROOT, DB_FILE)), { recursive: true });
+  // The same flags on every start: the registered attributes and the namespace persist in the
+  // db file, and re-registering existing ones is a no-op.
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort)];
+  args.push('--db-filename', DB_FILE, '--log-level', 'warn');
+  args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
+  for (const key of ORDER_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${CLI_TYPE[key.type]}`);
+  if (config.temporal.namespace !== 'default') args.push('--namespace', config.temporal.namespace);
+  launch('temporal', cli.path, args);
+  return `http://localhost:${uiPort}`;
+}
+
+async function waitForTemporal(config: Config, timeoutMs: number): Promise<Connection> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await Connection.connect(connectionOptions(config));
+    } catch (err) {
+      if (stopping || Date.now() > deadline) throw new Error(`Temporal at ${config.temporal.address} did not answer within ${timeoutMs / 1000} s: ${(err as Error).message}`);
+      await sleep(500);
+    }
+  }
+}
+
+// ---- readiness ----
+
+/** The worker is up once it polls our task queue (a poll newer than its start). */
+async function workerPolling(connection: Connection, config: Config, since: number): Promise<boolean> {
+  const { pollers } = await connection.workflowService.describeTaskQueue({
+    namespace: config.temporal.namespace,
+    taskQueue: { name: config.temporal.taskQueue },
+  });
+  return pollers.some((p) => tsToMs(p.lastAccessTime) >= since);
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: 'localhost', port, timeout: 1_000 });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.once('connect', () => done(true)).once('error', () => done(false)).once('timeout', () => done(false));
+  });
+}
+
+async function waitUntil(what: string, check: () => Promise<boolean>): Promise<void> {
+  const started = Date.now();
+  let warned = false;
+  while (!stopping) {
+    if (await check().catch(() => false)) return;
+    if (!warned && Date.now() - started > 60_000) {
+      say(`still waiting for ${what}…`);
+      warned = true;
+    }
+    await sleep(500);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---- main ----
+
+function printSummary(config: Config, devServer: boolean, uiUrl: string): void {
+  const sandbox = config.sandbox.url;
+  const lines = [
+    paint(1, 'cellarhand is running:'),
+    `  Temporal gRPC    ${config.temporal.address}${devServer ? ` (dev server, data in ${DB_FILE})` : ''}`,
+    `  Temporal Web UI  ${uiUrl}`,
+    `  API              http://localhost:${config.api.port}`,
+  ];
+  if (config.sandbox.enabled) {
+    const query = encodeURIComponent('OrderStatus="submitted"');
+    lines.push(
+      `  Sandbox          ${sandbox} (fake Shopify, Vinoshipper and Resend)`,
+      '',
+      'Try an order:',
+      `  curl -s -X POST ${sandbox}/sandbox/shopify/orders -H 'content-type: application/json' -d '{"line_items":[{"sku":"CAB-2021-750","quantity":2,"price":"42.00"}]}'`,
+      'Then look at:',
+      `  curl -s ${sandbox}/sandbox/vinoshipper/orders/${config.orders.vinoshipperOrderPrefix}1001`,
+      `  ${uiUrl}/namespaces/${config.temporal.namespace}/workflows?query=${query}   (Web UI filter OrderStatus="submitted")`,
+    );
+  } else {
+    lines.push('  Sandbox          off (SANDBOX=off, or the integrations point at real services)');
+  }
+  lines.push('', 'Ctrl-C stops everything.');
+  for (const line of lines) say(line);
+}
+
+async function main(): Promise<void> {
+  process.chdir(ROOT); // .env and the relative paths below are the project's
+  const config = loadConfigOrExit();
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+
+  const port = localPort(config.temporal.address);
+  let devServer = false;
+  let uiUrl = config.temporal.uiUrl;
+  if (port !== undefined && (await portOpen(port))) {
+    say(`something already listens on ${config.temporal.address}; using it as the Temporal server.`);
+  } else if (port !== undefined) {
+    uiUrl = await startDevServer(config, port);
+    devServer = true;
+  }
+  const connection = await waitForTemporal(config, 30_000);
+
+  const since = Date.now();
+  if (config.sandbox.enabled) launch('sandbox', TSX, ['sandbox/main.ts']);
+  launch('worker', TSX, ['worker/main.ts']);
+  launch('api', TSX, ['api/main.ts']);
+
+  await Promise.all([
+    config.sandbox.enabled ? waitUntil(`the sandbox on port ${config.sandbox.port}`, () => portOpen(config.sandbox.port)) : undefined,
+    waitUntil(`the worker to poll task queue ${config.temporal.taskQueue}`, () => workerPolling(connection, config, since)),
+    waitUntil(`the API on port ${config.api.port}`, () => portOpen(config.api.port)),
+  ]);
+  await connection.close();
+  if (!stopping) printSummary(config, devServer, uiUrl);
+}
+
+main().catch((err: Error) => {
+  if (stopping) return; // a part died or Ctrl-C while starting: stopAll reports and exits
+  void stopAll(1, `cannot start: ${err.message}`);
+});
