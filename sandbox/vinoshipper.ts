@@ -444,7 +444,7 @@ export function createVinoshipperSandbox(opts: VinoshipperSandboxOptions): Vinos
     const description = body.message ?? template.description(order.request.shipToAddress.stateCode);
     order.problems.push({ kind: body.type, source: 'injected', code: template.code, type: template.type, description });
     order.status = 'PENDING';
-    notify(order.orderNumber, 'UPDATED');
+    if (req.query.webhook !== 'false') notify(order.orderNumber, 'UPDATED');
     res.json(controlView(order));
   });
 
@@ -454,7 +454,7 @@ export function createVinoshipperSandbox(opts: VinoshipperSandboxOptions): Vinos
     if (!order || refuseIfClosed(order, res, 'approve')) return;
     order.problems = [];
     order.status = 'APPROVED';
-    notify(order.orderNumber, 'APPROVED');
+    if (req.query.webhook !== 'false') notify(order.orderNumber, 'APPROVED');
     res.json(controlView(order));
   });
 
@@ -468,7 +468,7 @@ export function createVinoshipperSandbox(opts: VinoshipperSandboxOptions): Vinos
     order.status = 'SHIPPED';
     order.shippedAt = new Date().toISOString();
     order.shipment = { trackingNumber: body.trackingNumber, carrier: body.carrier ?? order.request.shippingRate.carrier };
-    notify(order.orderNumber, 'TRACKING_NUMBER_ADDED');
+    if (req.query.webhook !== 'false') notify(order.orderNumber, 'TRACKING_NUMBER_ADDED');
     res.json(controlView(order));
   });
 

@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { createActivities, createClients } from '../../activities';
@@ -45,6 +46,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     : await TestWorkflowEnvironment.createLocal({
         server: { executable: executable('CELLARHAND_TEST_CLI'), searchAttributes: ORDER_SEARCH_ATTRIBUTES },
       });
+  if (options.server === 'time-skipping') await registerSearchAttributes(env);
 
   // Listen first, attach the apps after: the sandbox must know the API's URL and the API the sandbox's.
   const apiServer = await listen();
@@ -98,6 +100,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await env.teardown();
     },
   };
+}
+
+/** The time-skipping server has no start-up flag for them; its operator service takes them. */
+async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  const { KEYWORD } = { KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD };
+  const searchAttributes = Object.fromEntries(ORDER_SEARCH_ATTRIBUTES.map((key) => [key.name, KEYWORD]));
+  await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
 }
 
 function executable(variable: string) {
