@@ -31,6 +31,8 @@ export interface StackOptions {
   server?: 'local' | 'time-skipping';
   /** Extra environment variables for the config (e.g. short escalation delays). */
   env?: Record<string, string>;
+  /** Extra `temporal server start-dev` arguments (local server only), e.g. dynamic config. */
+  devServerArgs?: string[];
 }
 
 let runtimeInstalled = false;
@@ -44,7 +46,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const env = options.server === 'time-skipping'
     ? await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: executable('CELLARHAND_TEST_TEST_SERVER') } })
     : await TestWorkflowEnvironment.createLocal({
-        server: { executable: executable('CELLARHAND_TEST_CLI'), searchAttributes: ORDER_SEARCH_ATTRIBUTES },
+        server: { executable: executable('CELLARHAND_TEST_CLI'), searchAttributes: ORDER_SEARCH_ATTRIBUTES, extraArgs: options.devServerArgs, log: { format: 'pretty', level: 'error' } },
       });
   if (options.server === 'time-skipping') await registerSearchAttributes(env);
 
