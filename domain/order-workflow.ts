@@ -21,6 +21,8 @@ export interface CarriedOrderState {
   issueOccurrences: number;
   reminderSentAt: number | null;
   acknowledgedProblem: string | null;
+  autoRefundedOccurrence: number | null;
+  noticesSent: string[];
   complianceEvents: ComplianceEvent[];
   timeline: TimelineEntry[];
 }

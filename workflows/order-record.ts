@@ -18,6 +18,26 @@ import {
 
 const TIMELINE_LIMIT = 200;
 
+/** Everything a continued-as-new run needs; the compiler checks it against CarriedOrderState. */
+const CARRIED = [
+  'status',
+  'phase',
+  'vinoshipperOrderNumber',
+  'submittedFingerprint',
+  'writtenBack',
+  'issue',
+  'issueOccurrences',
+  'reminderSentAt',
+  'acknowledgedProblem',
+  'autoRefundedOccurrence',
+  'noticesSent',
+  'complianceEvents',
+  'timeline',
+] as const satisfies readonly (keyof CarriedOrderState)[];
+type MissingFromCarried = Exclude<keyof CarriedOrderState, (typeof CARRIED)[number]>;
+const allCarried: MissingFromCarried extends never ? true : MissingFromCarried = true;
+void allCarried;
+
 export class OrderRecord {
   status: OrderStatus = 'syncing';
   phase: CarriedOrderState['phase'] = 'submit';
@@ -29,6 +49,9 @@ export class OrderRecord {
   reminderSentAt: number | null = null;
   /** `type:details` of a problem a person marked resolved: not raised again while it reads the same. */
   acknowledgedProblem: string | null = null;
+  /** Issue occurrence the automatic refund was already tried for. */
+  autoRefundedOccurrence: number | null = null;
+  noticesSent: string[] = [];
   complianceEvents: ComplianceEvent[] = [];
   timeline: TimelineEntry[] = [];
 
@@ -113,8 +136,7 @@ export class OrderRecord {
   }
 
   carry(): CarriedOrderState {
-    const { status, phase, vinoshipperOrderNumber, submittedFingerprint, writtenBack, issue, issueOccurrences, reminderSentAt, acknowledgedProblem, complianceEvents, timeline } = this;
-    return { status, phase, vinoshipperOrderNumber, submittedFingerprint, writtenBack, issue, issueOccurrences, reminderSentAt, acknowledgedProblem, complianceEvents, timeline };
+    return Object.fromEntries(CARRIED.map((key) => [key, this[key]])) as unknown as CarriedOrderState;
   }
 
   /** The Web UI's "current details": the story at a glance, readable without the codec. */

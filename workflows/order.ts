@@ -52,6 +52,9 @@ const email = proxyActivities<OrderActivities>({
 
 type Request = { reason: string; by?: string };
 
+/** Problems a person may accept as they are (`markResolved`): Vinoshipper's flags on an existing order. */
+const ACKNOWLEDGEABLE: IssueType[] = ['customer_verification_failed', 'invalid_address', 'order_item_issue', 'compliance_failed'];
+
 export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOutcome> {
   const { settings, shopDomain } = input;
   const { workflowId } = workflowInfo();
@@ -65,6 +68,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
   let vinoshipperHint = false;
   let refundRequest: Request | null = null;
   let cancelRequest: Request | null = null;
+  /** Vinoshipper could not be reached to cancel: try again after the usual wait, not at once. */
+  let cancelDeferred = false;
   let resolvedNote: Request | null = null;
 
   // ---- Messages: handlers only record; the main flow below acts. ----
@@ -120,7 +125,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
     order.note('signal_ignored', `Ignored “${signal}”${by(who)}: ${why}.`);
   }
   function hasNews(): boolean {
-    return correctionArrived || retryRequested || vinoshipperHint || !!refundRequest || !!cancelRequest || !!resolvedNote;
+    return correctionArrived || retryRequested || vinoshipperHint || !!refundRequest || (!!cancelRequest && !cancelDeferred) || !!resolvedNote;
   }
 
   // ---- Telling the merchant ----
@@ -144,9 +149,16 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
     }
   }
 
+  /** A notice that is not an issue (nothing to filter on), sent at most once per order and key. */
+  async function noticeOnce(key: string, subjectLine: string, details: string, steps: string[]): Promise<void> {
+    if (order.noticesSent.includes(key)) return;
+    order.noticesSent.push(key);
+    await tellMerchant('notice', subjectLine, details, steps, `notice/${key}`);
+  }
+
   /** One function for every scenario: show the issue, and tell the merchant once per new issue. */
   async function raiseIssue(type: IssueType, details: string, idScanUrl: string | null = null): Promise<void> {
-    if (order.acknowledgedProblem === `${type}:${details}`) return; // marked resolved by a person: don't nag about it again
+    if (order.acknowledgedProblem === `${type}:${details}`) return; // a person marked this very problem resolved: don't nag
     if (order.openIssue(type, details, idScanUrl)) {
       const steps = idScanUrl ? [...ISSUE_WORDING[type].steps, `ID upload link for the customer: ${idScanUrl}`] : ISSUE_WORDING[type].steps;
       await tellMerchant('issue', ISSUE_WORDING[type].title, details, steps, `issue/${order.issueOccurrences}`);
@@ -171,7 +183,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
     const issue = order.issue;
     if (!issue) return Infinity;
     if (order.reminderSentAt === null) return Date.parse(issue.since) + settings.reminderAfterMs;
-    if (issue.type === 'compliance_failed' && settings.autoRefundEnabled) return order.reminderSentAt + settings.autoRefundAfterMs;
+    if (issue.type === 'compliance_failed' && settings.autoRefundEnabled && order.autoRefundedOccurrence !== issue.occurrence) {
+      return order.reminderSentAt + settings.autoRefundAfterMs;
+    }
     return Infinity;
   }
   async function escalateIfDue(): Promise<void> {
@@ -186,6 +200,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
         : issue.steps;
       await tellMerchant('reminder', `Still needs attention: ${ISSUE_WORDING[issue.type].title}`, issue.details, steps, `reminder/${issue.occurrence}`);
     } else if (!refundRequest) {
+      order.autoRefundedOccurrence = issue.occurrence; // once: a failed automatic refund is not retried in a loop
       refundRequest = { reason: `Automatic refund: compliance issue unresolved since ${issue.since}`, by: 'cellarhand' };
       order.note('auto_refund', 'Nobody acted on the compliance issue: refunding automatically, as configured.');
     }
@@ -203,7 +218,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
     order.note('refunded', `Refunded in full in Shopify${by(request.by)}: ${request.reason}`);
     if ((await cancelInVinoshipper()) !== 'done') {
       const details = `Order ${snapshot.name} was refunded in Shopify, but Vinoshipper order ${vinoshipperOrderNumber} could not be cancelled (already shipped or unreachable). Cancel it in Vinoshipper.`;
-      await tellMerchant('notice', 'Refunded, cancel it in Vinoshipper', details, ['Cancel the order in Vinoshipper or contact Vinoshipper customer service.'], 'refund-notice');
+      await noticeOnce('refund-notice', 'Refunded, cancel it in Vinoshipper', details, ['Cancel the order in Vinoshipper or contact Vinoshipper customer service.']);
     }
     order.closeIssue('the order was refunded');
     order.setStatus('refunded');
@@ -225,8 +240,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
   }
 
   async function cancel(request: Request): Promise<boolean> {
+    cancelDeferred = false;
     const outcome = await cancelInVinoshipper();
     if (outcome === 'unreachable') {
+      cancelDeferred = true;
       await raiseIssue('vinoshipper_unreachable', `The order was cancelled (${request.reason}) but Vinoshipper could not be reached to cancel order ${vinoshipperOrderNumber}; cellarhand will try again.`);
       return false; // cancelRequest stays: tried again after the wait
     }
@@ -246,7 +263,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
     if (refundRequest && (await refund(refundRequest))) return true;
     if (cancelRequest && (await cancel(cancelRequest))) return true;
     if (resolvedNote) {
-      if (order.issue) order.acknowledgedProblem = `${order.issue.type}:${order.issue.details}`;
+      // Only a problem Vinoshipper reports on an existing order can be accepted as is; an order that
+      // never reached Vinoshipper is simply tried again (and flagged again if it still fails).
+      if (order.issue && ACKNOWLEDGEABLE.includes(order.issue.type)) order.acknowledgedProblem = `${order.issue.type}:${order.issue.details}`;
       order.closeIssue(`marked resolved${by(resolvedNote.by)}: ${resolvedNote.reason}`);
       order.setStatus(order.phase === 'watch' ? 'submitted' : 'syncing');
       resolvedNote = null;
@@ -257,7 +276,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
 
   // ---- Scenario 1: order created in Shopify but no Vinoshipper order ----
   async function submitToVinoshipper(): Promise<void> {
-    correctionArrived = retryRequested = false;
+    correctionArrived = retryRequested = vinoshipperHint = false;
     const attempted = snapshot;
     try {
       const catalog = await vinoshipper.checkVinoshipperCatalog(attempted);
@@ -364,7 +383,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
     try {
       await shopify.fulfilShopifyOrder({ shopifyOrderId: snapshot.shopifyOrderId, trackingNumbers: current.trackingNumbers, carrier: current.carrier });
     } catch (err) {
-      order.note('fulfilment_failed', `Could not mark the order fulfilled in Shopify yet (will retry): ${failureMessage(err)}`);
+      const details = `Vinoshipper shipped order ${current.orderNumber}, but marking the Shopify order fulfilled failed: ${failureMessage(err)}. cellarhand retries at every check.`;
+      order.note('fulfilment_failed', details);
+      await noticeOnce('fulfilment-failed', 'Shipped, but Shopify fulfilment failed', details, ['Check the order in Shopify; mark it fulfilled with the tracking number if this persists.']);
       return;
     }
     order.note('fulfilled', `Shipped by Vinoshipper (tracking ${current.trackingNumbers.join(', ') || 'none given'}); fulfilled in Shopify.`);
