@@ -3,6 +3,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type Response } from 'express';
 import { z } from 'zod';
+import { objects, parseState, STATE_VERSION } from './state';
 
 export interface CapturedEmail {
   id: string;
@@ -22,7 +23,32 @@ export interface ResendSandbox {
   control: Router;
   reset(): void;
   emails(): CapturedEmail[];
+  /** Plain JSON of the captured emails and idempotency keys; faults are left out. */
+  exportState(): ResendSandboxState;
+  /** Replaces everything with a saved state; false (and a warning) when it cannot be read, changing nothing. */
+  importState(state: unknown): boolean;
 }
+
+export interface ResendSandboxState {
+  version: typeof STATE_VERSION;
+  emails: CapturedEmail[];
+  /** Keys still inside Resend's 24-hour window: a repeat after a restart is still answered with the first id. */
+  idempotency: IdempotencyRecord[];
+}
+
+interface IdempotencyRecord {
+  key: string;
+  fingerprint: string;
+  id: string;
+  /** Epoch milliseconds of the first request. */
+  at: number;
+}
+
+const stateSchema = z.object({
+  version: z.literal(STATE_VERSION),
+  emails: objects<CapturedEmail>(),
+  idempotency: z.array(z.object({ key: z.string(), fingerprint: z.string(), id: z.string(), at: z.number() })),
+});
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 const MAX_IDEMPOTENCY_KEY_LENGTH = 256;
@@ -127,15 +153,29 @@ export function createResendSandbox(opts: { apiKey: string }): ResendSandbox {
   });
   control.use(controlErrorHandler);
 
+  function reset(): void {
+    captured = [];
+    idempotent = new Map();
+    fault = null;
+  }
+
   return {
     api,
     control,
-    reset() {
-      captured = [];
-      idempotent = new Map();
-      fault = null;
-    },
+    reset,
     emails: () => [...captured],
+    exportState() {
+      const live = [...idempotent].filter(([, r]) => Date.now() - r.at < IDEMPOTENCY_WINDOW_MS);
+      return structuredClone({ version: STATE_VERSION, emails: captured, idempotency: live.map(([key, r]) => ({ key, ...r })) });
+    },
+    importState(state) {
+      const saved = parseState('sandbox/resend', stateSchema, structuredClone(state));
+      if (!saved) return false;
+      reset();
+      captured = saved.emails;
+      idempotent = new Map(saved.idempotency.map(({ key, ...r }) => [key, r]));
+      return true;
+    },
   };
 }
 

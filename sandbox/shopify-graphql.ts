@@ -205,6 +205,11 @@ export function createShopifyGraphql(store: ShopifyStore) {
     reset() {
       refundsByKey = new Map();
     },
+    /** The refundCreate idempotency keys: a retry after a restart must still not refund twice. */
+    exportRefundKeys: () => [...refundsByKey].map(([key, refund]) => ({ key, ...refund })),
+    importRefundKeys(keys: { key: string; orderId: number; refundId: number }[]) {
+      refundsByKey = new Map(keys.map(({ key, orderId, refundId }) => [key, { orderId, refundId }]));
+    },
   };
 }
 

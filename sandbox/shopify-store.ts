@@ -196,15 +196,35 @@ export function parseGid(value: string, type: string): number | null {
   return match && match[1] === type ? Number(match[2]) : null;
 }
 
+export interface ShopifyStoreState {
+  orders: OrderRecord[];
+  nextIds: Partial<Record<IdKind, number>>;
+  nextOrderNumber: number;
+}
+
 export class ShopifyStore {
   private records = new Map<number, OrderRecord>();
   private nextIds = { ...FIRST_IDS };
   private nextOrderNumber = FIRST_ORDER_NUMBER;
 
+  /**
+   * Empties the store but keeps counting: like a real shop, an order id or name is never handed out
+   * twice, so a new order can't run into the still-running workflow of an order from before the reset.
+   */
   reset(): void {
     this.records = new Map();
-    this.nextIds = { ...FIRST_IDS };
-    this.nextOrderNumber = FIRST_ORDER_NUMBER;
+  }
+
+  /** Orders with what hangs off them, and the counters, so ids and names continue after a restart. */
+  exportState(): ShopifyStoreState {
+    return structuredClone({ orders: this.all(), nextIds: this.nextIds, nextOrderNumber: this.nextOrderNumber });
+  }
+
+  importState(state: ShopifyStoreState): void {
+    this.records = new Map();
+    for (const record of structuredClone(state.orders)) this.records.set(record.order.id, record);
+    this.nextIds = { ...FIRST_IDS, ...state.nextIds };
+    this.nextOrderNumber = state.nextOrderNumber;
   }
 
   all(): OrderRecord[] {

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { fromCents, normalizeMoney } from '../integrations/shopify/money';
 import { describeIssues } from '../integrations/shopify/webhooks';
 import { createShopifyGraphql } from './shopify-graphql';
-import { ShopifyStore, type OrderRecord } from './shopify-store';
+import { objects, parseState, STATE_VERSION } from './state';
+import { ShopifyStore, type OrderRecord, type ShopifyStoreState } from './shopify-store';
 import { WebhookSender, type Delivery } from './shopify-webhooks';
 
 export type { Delivery } from './shopify-webhooks';
@@ -27,7 +28,25 @@ export interface ShopifySandbox {
   control: Router;
   reset(): void;
   deliveries(): Delivery[];
+  /** Plain JSON of the shop; webhook deliveries and faults are left out (they do not outlive a run). */
+  exportState(): ShopifySandboxState;
+  /** Replaces the shop with a saved one; false (and a warning) when it cannot be read, changing nothing. */
+  importState(state: unknown): boolean;
 }
+
+export interface ShopifySandboxState extends ShopifyStoreState {
+  version: typeof STATE_VERSION;
+  /** refundCreate's @idempotent keys and the refunds they made. */
+  refundKeys: { key: string; orderId: number; refundId: number }[];
+}
+
+const stateSchema = z.object({
+  version: z.literal(STATE_VERSION),
+  orders: objects<OrderRecord>(),
+  nextIds: z.record(z.string(), z.number().int()),
+  nextOrderNumber: z.number().int(),
+  refundKeys: z.array(z.object({ key: z.string(), orderId: z.number(), refundId: z.number() })),
+});
 
 /** The version our webhook subscription would be pinned to. */
 const WEBHOOK_API_VERSION = '2026-10';
@@ -203,15 +222,26 @@ export function createShopifySandbox(opts: ShopifySandboxOptions): ShopifySandbo
     res.status(status).json({ message: status === 500 ? 'Internal sandbox error' : String(err.message) });
   }) as ErrorRequestHandler);
 
+  function reset(): void {
+    store.reset();
+    graphql.reset();
+    webhooks.reset();
+    fault = null;
+  }
+
   return {
     api,
     control,
-    reset() {
-      store.reset();
-      graphql.reset();
-      webhooks.reset();
-      fault = null;
-    },
+    reset,
     deliveries: () => webhooks.deliveries(),
+    exportState: () => ({ version: STATE_VERSION, ...store.exportState(), refundKeys: graphql.exportRefundKeys() }),
+    importState(state) {
+      const saved = parseState('sandbox/shopify', stateSchema, state);
+      if (!saved) return false;
+      reset();
+      store.importState(saved);
+      graphql.importRefundKeys(saved.refundKeys);
+      return true;
+    },
   };
 }

@@ -7,6 +7,7 @@
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { orderRequestSchema, type VinoshipperOrder, type VinoshipperOrderRequest } from '../integrations/vinoshipper/types';
+import { objects, parseState, STATE_VERSION } from './state';
 
 export interface VinoshipperSandboxOptions {
   apiKey: string;
@@ -23,6 +24,19 @@ export interface VinoshipperSandbox {
   /** Mount at /sandbox/vinoshipper. */
   control: Router;
   reset(): void;
+  /** Plain JSON of orders, catalogue and rules; faults are left out (they do not outlive a run). */
+  exportState(): VinoshipperSandboxState;
+  /** Replaces everything with a saved state; false (and a warning) when it cannot be read, changing nothing. */
+  importState(state: unknown): boolean;
+}
+
+export interface VinoshipperSandboxState {
+  version: typeof STATE_VERSION;
+  products: Product[];
+  nextProductId: number;
+  orders: SavedOrder[];
+  nextCustomerId: number;
+  blockedStates: string[];
 }
 
 export const DEMO_CATALOGUE: Array<{ sku: string; name: string; inventory: number; price: string }> = [
@@ -71,6 +85,18 @@ interface StoredOrder {
   shippedAt: string | null;
   shipment: { trackingNumber: string; carrier: string } | null;
 }
+
+/** A StoredOrder as JSON: the reservations as an object instead of a Map. */
+type SavedOrder = Omit<StoredOrder, 'reserved'> & { reserved: Record<string, number> };
+
+const stateSchema = z.object({
+  version: z.literal(STATE_VERSION),
+  products: objects<Product>(),
+  nextProductId: z.number().int(),
+  orders: objects<SavedOrder>(),
+  nextCustomerId: z.number().int(),
+  blockedStates: z.array(z.string()),
+});
 
 const INJECTED: Record<ProblemKind, { type: string; code: string; description: (state: string) => string }> = {
   customer_verification: {
@@ -128,6 +154,29 @@ export function createVinoshipperSandbox(opts: VinoshipperSandboxOptions): Vinos
     injected = { unavailable: 0, timeout: 0, drop_response: 0 };
   }
   reset();
+
+  function exportState(): VinoshipperSandboxState {
+    return structuredClone({
+      version: STATE_VERSION,
+      products: [...catalogue.values()],
+      nextProductId,
+      orders: [...orders.values()].map((o) => ({ ...o, reserved: Object.fromEntries(o.reserved) })),
+      nextCustomerId,
+      blockedStates: [...blockedStates],
+    });
+  }
+
+  function importState(state: unknown): boolean {
+    const saved = parseState('sandbox/vinoshipper', stateSchema, structuredClone(state));
+    if (!saved) return false;
+    reset();
+    catalogue = new Map(saved.products.map((p) => [p.sku, p]));
+    nextProductId = saved.nextProductId;
+    for (const o of saved.orders) orders.set(o.orderNumber, { ...o, reserved: new Map(Object.entries(o.reserved)) });
+    nextCustomerId = saved.nextCustomerId;
+    blockedStates = new Set(saved.blockedStates);
+    return true;
+  }
 
   // ---- Webhooks ------------------------------------------------------------------------------
 
@@ -496,7 +545,7 @@ export function createVinoshipperSandbox(opts: VinoshipperSandboxOptions): Vinos
   control.use(notFound);
   control.use(jsonErrors);
 
-  return { api, control, reset };
+  return { api, control, reset, exportState, importState };
 }
 
 function parse<T>(schema: z.ZodType<T>, req: Request, res: Response): T | undefined {
