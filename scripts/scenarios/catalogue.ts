@@ -1,0 +1,278 @@
+// The rehearsable scenarios: the seed's failure scenarios (docs "Handling Failed or Blocked
+// Orders"), each played the way it happens in a shop, plus the happy ending and a cancellation.
+// The names are part of the product (README, `npm run scenario -- <name>`): keep them.
+import { CABERNET, minutes, type Rehearsal } from './rehearsal';
+
+export interface Scenario {
+  name: string;
+  /** One line for the list. */
+  summary: string;
+  /** Where it sits in the seed, printed as the rehearsal's heading. */
+  seed: string;
+  /** Plays it; returns how the order ended, for the summary table. Throws when it did not end as expected. */
+  run(r: Rehearsal): Promise<string>;
+}
+
+const TYPO_SKU = 'CAB-2021-75O';
+const PINOT = 'PINOT-2022-750';
+const TRACKING = '1Z999AA10123456784';
+const OUTAGE_CALLS = 100;
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'product-missing',
+    summary: 'A SKU Vinoshipper does not know; corrected in Shopify and synced again automatically.',
+    seed: 'Scenario 1 — order created in Shopify but no Vinoshipper order ID. Cause: the product doesn’t exist in Vinoshipper.',
+    async run(r) {
+      const order = await r.step(`Placing order with SKU ${TYPO_SKU}, which Vinoshipper does not know (the real SKU ends in zero: ${CABERNET.sku})`, (say) =>
+        r.placeOrder({ line_items: [{ ...CABERNET, sku: TYPO_SKU }] }, say),
+      );
+      await r.step('Waiting for cellarhand to flag the order', (say) => r.expectIssue(order, 'product_missing', say));
+      await r.step(`Correction (seed: “Make corrections in Shopify — CrushSuite will attempt to sync again automatically”): changing the SKU on ${order.name} to ${CABERNET.sku} in Shopify`, async (say) => {
+        await r.shop.updateOrder(order.id, { line_items: [CABERNET] });
+        say('Shopify sends cellarhand the orders/updated webhook; nobody presses retry.');
+      });
+      return r.step('Waiting for cellarhand to sync the corrected order to Vinoshipper', async (say) => {
+        const view = await r.waitForStatus(order, 'submitted');
+        const held = await r.shop.vinoshipperOrder(view.vinoshipperOrderNumber!);
+        say(`Vinoshipper now holds order ${held.order.orderNumber}: ${lines(held.order.products)}.`);
+        return r.reportFinal(order, view, say);
+      });
+    },
+  },
+  {
+    name: 'inventory-unavailable',
+    summary: 'More bottles than Vinoshipper has; inventory added in Vinoshipper, then retry.',
+    seed: 'Scenario 1 — order created in Shopify but no Vinoshipper order ID. Cause: inventory is unavailable in Vinoshipper.',
+    async run(r) {
+      const before = await r.vinoshipperProduct(PINOT);
+      if (!before) throw new Error(`The Vinoshipper sandbox has no product ${PINOT} to rehearse with.`);
+      await r.step(`Setting Vinoshipper’s inventory of ${PINOT} to 1 bottle (it was ${before.inventory})`, async () => {
+        r.onRestore(`Vinoshipper’s inventory of ${PINOT} (${before.inventory})`, () => r.shop.setProduct(PINOT, { inventory: before.inventory }));
+        await r.shop.setProduct(PINOT, { inventory: 1 });
+      });
+      const order = await r.step(`Placing order for 3 bottles of ${PINOT}`, (say) => r.placeOrder({ line_items: [{ sku: PINOT, quantity: 3, price: '48.00' }] }, say));
+      await r.step('Waiting for cellarhand to flag the order', (say) => r.expectIssue(order, 'inventory_unavailable', say));
+      await r.step(`Correction (seed: “Confirm the product exists and has inventory in Vinoshipper”): adding inventory in Vinoshipper (24 bottles), then sending “retry”`, async (say) => {
+        await r.shop.setProduct(PINOT, { inventory: 24 });
+        say(`Vinoshipper does not tell cellarhand about inventory; cellarhand would look again by itself every ${minutes(r.opts.issueRecheckIntervalMs)} (ISSUE_RECHECK_INTERVAL).`);
+        await r.shop.retry(order.id);
+        say('Sent “retry” through the ops API so it looks now.');
+      });
+      return r.step('Waiting for cellarhand to sync the order to Vinoshipper', async (say) => {
+        const view = await r.waitForStatus(order, 'submitted');
+        const held = await r.shop.vinoshipperOrder(view.vinoshipperOrderNumber!);
+        say(`Vinoshipper now holds order ${held.order.orderNumber}: ${lines(held.order.products)}.`);
+        return r.reportFinal(order, view, say);
+      });
+    },
+  },
+  {
+    name: 'vinoshipper-unreachable',
+    summary: 'Vinoshipper is down; cellarhand retries, flags the order, and recovers on retry once it is back.',
+    seed: 'Scenario 1 — order created in Shopify but no Vinoshipper order ID. Cause: API connection issue between CrushSuite and Vinoshipper.',
+    async run(r) {
+      const before = await r.vinoshipperFaults();
+      await r.step(`Taking Vinoshipper down: the sandbox answers its next ${OUTAGE_CALLS} API calls with 503 Service Unavailable`, async () => {
+        r.onRestore('the Vinoshipper sandbox’s fault setting', () => restoreFaults(r, before));
+        await r.shop.injectVinoshipperFaults({ mode: 'unavailable', count: OUTAGE_CALLS });
+      });
+      const order = await r.step(`Placing order for 1 bottle of ${CABERNET.sku}`, (say) => r.placeOrder({ line_items: [CABERNET] }, say));
+      const flagAfter = Math.max(r.opts.stepTimeoutMs, 90_000);
+      await r.step('Waiting for cellarhand to give up on this attempt and flag the order (it first retries the call for about 15 s)', (say) =>
+        r.expectIssue(order, 'vinoshipper_unreachable', say, flagAfter),
+      );
+      await r.step('Vinoshipper comes back: the sandbox stops failing', async () => {
+        await r.shop.injectVinoshipperFaults({ mode: 'none' });
+      });
+      await r.step('Sending “retry” through the ops API', async (say) => {
+        say(
+          `cellarhand tries again by itself every ${minutes(r.opts.unreachableRetryIntervalMs)} (UNREACHABLE_RETRY_INTERVAL); ` +
+            'the rehearsal sends “retry” instead of waiting that long.',
+        );
+        await r.shop.retry(order.id);
+      });
+      return r.step('Waiting for cellarhand to get the order into Vinoshipper', async (say) => {
+        const view = await r.waitForStatus(order, 'submitted');
+        return r.reportFinal(order, view, say);
+      });
+    },
+  },
+  {
+    name: 'customer-verification',
+    summary: 'Vinoshipper cannot verify the customer; details fixed in Vinoshipper, resent with retry.',
+    seed: 'Scenario 2 — Vinoshipper order ID exists but the order has issues. Cause: customer verification failed.',
+    async run(r) {
+      const { order, vinoshipperOrderNumber } = await r.step(`Placing order for 1 bottle of ${CABERNET.sku}`, (say) => r.placeSubmittedOrder(say));
+      await r.step(`Vinoshipper flags order ${vinoshipperOrderNumber}: “Date of birth could not be verified” (and sends its webhook)`, async () => {
+        await r.shop.flagOrder(vinoshipperOrderNumber, 'customer_verification', 'Date of birth could not be verified');
+      });
+      await r.step('Waiting for cellarhand to flag the order', (say) => r.expectIssue(order, 'customer_verification_failed', say));
+      await r.step('Correction (seed: “Manually update the customer details in Vinoshipper and resend”): sending “retry” through the ops API', async (say) => {
+        say('(In Vinoshipper you would correct the customer’s name, date of birth or address first; the sandbox has nothing to edit.)');
+        await r.shop.retry(order.id);
+      });
+      return r.step('Waiting for cellarhand to resend the order', async (say) => {
+        const view = await r.waitForStatus(order, 'submitted');
+        const held = await r.shop.vinoshipperOrder(vinoshipperOrderNumber);
+        say(`Vinoshipper received order ${vinoshipperOrderNumber} ${held.submissions} times (the same order, resent), with no problems left.`);
+        return r.reportFinal(order, view, say);
+      });
+    },
+  },
+  {
+    name: 'invalid-address',
+    summary: 'Vinoshipper rejects the address; corrected in Shopify and resent automatically.',
+    seed: 'Scenario 2 — Vinoshipper order ID exists but the order has issues. Cause: invalid customer address.',
+    async run(r) {
+      const { order, vinoshipperOrderNumber } = await r.step(`Placing order for 1 bottle of ${CABERNET.sku}`, (say) => r.placeSubmittedOrder(say));
+      await r.step(`Vinoshipper flags order ${vinoshipperOrderNumber}: “Street address not found” (and sends its webhook)`, async () => {
+        await r.shop.flagOrder(vinoshipperOrderNumber, 'invalid_address', 'Street address not found');
+      });
+      await r.step('Waiting for cellarhand to flag the order', (say) => r.expectIssue(order, 'invalid_address', say));
+      const street = '500 Vineyard Lane';
+      await r.step(`Correction (seed: “Contact the customer, update the address in Shopify, and CrushSuite will auto-resend”): changing the street to ${street} in Shopify`, async (say) => {
+        await r.shop.updateOrder(order.id, { shipping_address: { address1: street } });
+        say('Shopify sends cellarhand the orders/updated webhook; nobody presses retry.');
+      });
+      return r.step('Waiting for cellarhand to resend the corrected order', async (say) => {
+        const view = await r.waitForStatus(order, 'submitted');
+        const held = await r.shop.vinoshipperOrder(vinoshipperOrderNumber);
+        say(`Vinoshipper order ${vinoshipperOrderNumber} now ships to ${held.order.shipToAddress.street1}, ${held.order.shipToAddress.city} (received ${held.submissions} times).`);
+        return r.reportFinal(order, view, say);
+      });
+    },
+  },
+  {
+    name: 'order-item',
+    summary: 'Vinoshipper flags a product on the order; fixed in Vinoshipper, resent with retry.',
+    seed: 'Scenario 2 — Vinoshipper order ID exists but the order has issues. Cause: order item issues.',
+    async run(r) {
+      const { order, vinoshipperOrderNumber } = await r.step(`Placing order for 1 bottle of ${CABERNET.sku}`, (say) => r.placeSubmittedOrder(say));
+      await r.step(`Vinoshipper flags order ${vinoshipperOrderNumber}: “Product details do not match” (and sends its webhook)`, async () => {
+        await r.shop.flagOrder(vinoshipperOrderNumber, 'order_item', 'Product details do not match');
+      });
+      await r.step('Waiting for cellarhand to flag the order', (say) => r.expectIssue(order, 'order_item_issue', say));
+      await r.step('Correction (seed: “Correct the issue and the order will attempt to sync again”): sending “retry” through the ops API', async (say) => {
+        say('(In Vinoshipper you would fix the product details first; the sandbox has nothing to edit.)');
+        await r.shop.retry(order.id);
+      });
+      return r.step('Waiting for cellarhand to resend the order', async (say) => {
+        const view = await r.waitForStatus(order, 'submitted');
+        const held = await r.shop.vinoshipperOrder(vinoshipperOrderNumber);
+        say(`Vinoshipper received order ${vinoshipperOrderNumber} ${held.submissions} times, with no problems left.`);
+        return r.reportFinal(order, view, say);
+      });
+    },
+  },
+  {
+    name: 'compliance-refund',
+    summary: 'Shipping to CA became prohibited after checkout; compliance event recorded, customer refunded once.',
+    seed: 'Scenario 3 — compliance check failed post-purchase (rules changed between checkout and processing).',
+    async run(r) {
+      await blockCalifornia(r);
+      const order = await r.step(`Placing order for 1 bottle of ${CABERNET.sku}, shipping to Napa, CA`, (say) => r.placeOrder({ line_items: [CABERNET] }, say));
+      await r.step('Waiting for cellarhand to flag the order', (say) => r.expectIssue(order, 'compliance_failed', say));
+      await r.step('Correction (seed: “Contact the customer to inform them of the issue. Process a refund if the order cannot be fulfilled.”): sending “refund” through the ops API', async (say) => {
+        await r.shop.refund(order.id, 'Cannot ship to CA any more');
+        say('Reason given: “Cannot ship to CA any more”.');
+      });
+      return r.step('Waiting for cellarhand to refund the order', async (say) => {
+        const view = await r.waitForStatus(order, 'refunded');
+        const shopifyOrder = await r.shop.shopifyOrder(order.id);
+        const refunds = Array.isArray(shopifyOrder.refunds) ? shopifyOrder.refunds.length : 0;
+        say(`Shopify order ${order.name}: ${refunds} refund${refunds === 1 ? '' : 's'}, financial status ${shopifyOrder.financial_status}.`);
+        if (refunds !== 1) throw new Error(`expected exactly one refund in Shopify, found ${refunds}`);
+        if (view.vinoshipperOrderNumber) {
+          const held = await r.shop.vinoshipperOrder(view.vinoshipperOrderNumber);
+          say(`Vinoshipper order ${view.vinoshipperOrderNumber}: ${held.order.status}.`);
+        }
+        return r.reportFinal(order, view, say);
+      });
+    },
+  },
+  {
+    name: 'compliance-corrected',
+    summary: 'Shipping to CA became prohibited after checkout; ship-to corrected to Oregon in Shopify and resent.',
+    seed: 'Scenario 3 — compliance check failed post-purchase, fixed by a ship-to address in a permitted state.',
+    async run(r) {
+      await blockCalifornia(r);
+      const order = await r.step(`Placing order for 1 bottle of ${CABERNET.sku}, shipping to Napa, CA`, (say) => r.placeOrder({ line_items: [CABERNET] }, say));
+      await r.step('Waiting for cellarhand to flag the order', (say) => r.expectIssue(order, 'compliance_failed', say));
+      await r.step('Correction (after contacting the customer): changing the ship-to address to 1 Main St, Portland, OR 97201 in Shopify', async (say) => {
+        await r.shop.updateOrder(order.id, { shipping_address: { address1: '1 Main St', city: 'Portland', province: 'Oregon', province_code: 'OR', zip: '97201' } });
+        say('Shopify sends cellarhand the orders/updated webhook; nobody presses retry.');
+      });
+      return r.step('Waiting for cellarhand to resend the corrected order', async (say) => {
+        const view = await r.waitForStatus(order, 'submitted');
+        const held = await r.shop.vinoshipperOrder(view.vinoshipperOrderNumber!);
+        say(`Vinoshipper order ${held.order.orderNumber} now ships to ${held.order.shipToAddress.city}, ${held.order.shipToAddress.stateCode}, compliant: ${held.order.isCompliant}.`);
+        return r.reportFinal(order, view, say);
+      });
+    },
+  },
+  {
+    name: 'fulfilment',
+    summary: 'The happy ending: Vinoshipper approves and ships with tracking; fulfilled in Shopify.',
+    seed: 'After submission — the order goes through: approved, shipped, fulfilled in Shopify with tracking.',
+    async run(r) {
+      const { order, vinoshipperOrderNumber } = await r.step(`Placing order for 1 bottle of ${CABERNET.sku}`, (say) => r.placeSubmittedOrder(say));
+      await r.step(`Vinoshipper approves order ${vinoshipperOrderNumber} (and sends its webhook)`, async (say) => {
+        await r.shop.approveOrder(vinoshipperOrderNumber);
+        const view = await r.waitForStatus(order, 'accepted');
+        say(`Status: ${view.status}`);
+      });
+      await r.step(`Vinoshipper ships it with tracking number ${TRACKING}`, async (say) => {
+        await r.shop.shipOrder(vinoshipperOrderNumber, TRACKING);
+        const view = await r.waitForStatus(order, 'fulfilled');
+        say(`Status: ${view.status}`);
+      });
+      return r.step('Checking the Shopify order', async (say) => {
+        const shopifyOrder = await r.shop.shopifyOrder(order.id);
+        const tracked = JSON.stringify(shopifyOrder.fulfillments ?? []).includes(TRACKING);
+        say(`Shopify order ${order.name}: fulfilment status ${shopifyOrder.fulfillment_status}, tracking ${tracked ? TRACKING : 'missing'}.`);
+        if (!tracked) throw new Error(`expected a fulfilment with tracking ${TRACKING} on the Shopify order`);
+        return r.reportFinal(order, await r.shop.status(order.id), say);
+      });
+    },
+  },
+  {
+    name: 'cancellation',
+    summary: 'The order is cancelled in Shopify; cellarhand cancels it in Vinoshipper.',
+    seed: 'After submission — the order is cancelled in Shopify (orders/cancelled).',
+    async run(r) {
+      const { order, vinoshipperOrderNumber } = await r.step(`Placing order for 1 bottle of ${CABERNET.sku}`, (say) => r.placeSubmittedOrder(say));
+      await r.step(`Cancelling ${order.name} in Shopify`, async (say) => {
+        await r.shop.cancelOrderInShopify(order.id);
+        say('Shopify sends cellarhand the orders/cancelled webhook.');
+      });
+      return r.step('Waiting for cellarhand to cancel the Vinoshipper order', async (say) => {
+        const view = await r.waitForStatus(order, 'cancelled');
+        const held = await r.shop.vinoshipperOrder(vinoshipperOrderNumber);
+        say(`Vinoshipper order ${vinoshipperOrderNumber}: ${held.order.status}.`);
+        if (held.order.status !== 'CANCELLED') throw new Error(`expected Vinoshipper order ${vinoshipperOrderNumber} to be CANCELLED, it is ${held.order.status}`);
+        return r.reportFinal(order, view, say);
+      });
+    },
+  },
+];
+
+async function blockCalifornia(r: Rehearsal): Promise<void> {
+  const { blockedStates } = await r.shop.blockedStates();
+  await r.step(`Vinoshipper’s compliance rules change: wine may no longer ship to CA (blocked now: ${[...blockedStates, 'CA'].join(', ')})`, async () => {
+    r.onRestore(`Vinoshipper’s blocked states (${blockedStates.join(', ') || 'none'})`, () => r.shop.setBlockedStates(blockedStates));
+    await r.shop.setBlockedStates([...new Set([...blockedStates, 'CA'])]);
+  });
+}
+
+async function restoreFaults(r: Rehearsal, before: Awaited<ReturnType<Rehearsal['vinoshipperFaults']>>): Promise<void> {
+  if (before.mode === 'none') {
+    await r.shop.injectVinoshipperFaults({ mode: 'none' });
+    return;
+  }
+  await r.shop.injectVinoshipperFaults({ mode: before.mode, count: before.remaining ?? undefined, rate: before.rate ?? undefined });
+}
+
+function lines(products: Array<{ sku: string; quantity: number }>): string {
+  return products.map((p) => `${p.quantity} × ${p.sku}`).join(', ');
+}
