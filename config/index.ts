@@ -50,6 +50,9 @@ const list = (fallback: string) =>
   );
 
 const SANDBOX_PORT = 3001;
+// A well-known key so `npm start` works with no setup; production refuses it.
+const SANDBOX_CODEC_KEY_ID = 'sandbox-1';
+const SANDBOX_CODEC_KEY = Buffer.alloc(32, 7).toString('base64');
 const SANDBOX_URL = `http://localhost:${SANDBOX_PORT}`;
 
 /** The raw environment schema: one entry per variable, documented in .env.example and the README. */
@@ -105,6 +108,26 @@ export const envSchema = z.object({
   AUTO_REFUND_ENABLED: bool(false),
   AUTO_REFUND_AFTER: duration('72h'),
 
+  RECONCILE_ENABLED: bool(true),
+  RECONCILE_INTERVAL: duration('5m'),
+  RECONCILE_MAX_LOOKBACK: duration('7d'),
+
+  CODEC_KEYS: nonEmpty(`${SANDBOX_CODEC_KEY_ID}:${SANDBOX_CODEC_KEY}`).transform((v, ctx) => {
+    const keys = v.split(',').map((entry) => entry.trim());
+    const parsed = keys.map((entry) => {
+      const [id, key] = entry.split(':');
+      const bytes = key ? Buffer.from(key, 'base64') : Buffer.alloc(0);
+      return { id, key: bytes };
+    });
+    if (parsed.some((k) => !k.id || !/^[A-Za-z0-9._-]{1,64}$/.test(k.id) || k.key.length !== 32)) {
+      ctx.addIssue({ code: 'custom', message: 'must be comma-separated id:base64 pairs of 32-byte AES keys, newest first' });
+      return z.NEVER;
+    }
+    return parsed;
+  }),
+  CODEC_SERVER_TOKEN: nonEmpty('sandbox-codec-token').refine((v) => v.length >= 16, { message: 'must be at least 16 characters' }),
+  CODEC_CORS_ORIGINS: list('http://localhost:8233'),
+
   SANDBOX: z.enum(['auto', 'on', 'off'], { message: 'must be auto, on or off' }).default('auto'),
   SANDBOX_PORT: port(SANDBOX_PORT),
 });
@@ -140,6 +163,9 @@ export interface Config {
   };
   email: { resendApiKey: string; resendBaseUrl: string; from: string; merchantAlertEmail: string };
   orders: OrderSettings;
+  reconciliation: { enabled: boolean; intervalMs: number; maxLookbackMs: number };
+  /** Payload encryption: `keys[0]` encrypts, every key decrypts (rotation). */
+  codec: { keys: { id: string; key: Buffer }[]; serverToken: string; corsOrigins: string[] };
   sandbox: { enabled: boolean; port: number; url: string };
 }
 
@@ -170,8 +196,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && usesSandbox) {
     problems.push('SHOPIFY_ADMIN_API_URL, VINOSHIPPER_API_URL, RESEND_BASE_URL: production must not point at the sandbox');
   }
-  if (e.NODE_ENV === 'production' && e.OPS_API_TOKEN === 'sandbox-ops-token') {
-    problems.push('OPS_API_TOKEN: production needs its own secret token, not the sandbox default');
+  if (e.NODE_ENV === 'production') {
+    if (e.OPS_API_TOKEN === 'sandbox-ops-token') problems.push('OPS_API_TOKEN: production needs its own secret token, not the sandbox default');
+    if (e.CODEC_KEYS.some((k) => k.id === SANDBOX_CODEC_KEY_ID)) problems.push('CODEC_KEYS: production needs its own keys, not the sandbox key');
+    if (e.CODEC_SERVER_TOKEN === 'sandbox-codec-token') problems.push('CODEC_SERVER_TOKEN: production needs its own secret token');
   }
   if (problems.length) throw new ConfigError(problems);
 
@@ -219,6 +247,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       autoRefundEnabled: e.AUTO_REFUND_ENABLED,
       autoRefundAfterMs: e.AUTO_REFUND_AFTER,
     },
+    reconciliation: { enabled: e.RECONCILE_ENABLED, intervalMs: e.RECONCILE_INTERVAL, maxLookbackMs: e.RECONCILE_MAX_LOOKBACK },
+    codec: { keys: e.CODEC_KEYS, serverToken: e.CODEC_SERVER_TOKEN, corsOrigins: e.CODEC_CORS_ORIGINS },
     sandbox: {
       enabled: e.SANDBOX === 'on' || (e.SANDBOX === 'auto' && usesSandbox),
       port: e.SANDBOX_PORT,
