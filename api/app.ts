@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import type { Config } from '../config';
 import type { OrderWorkflows } from '../temporal/order-workflows';
 import { errorHandler } from './errors';
+import { openApiDocument } from './openapi';
 import { opsRoutes } from './ops';
 import { vinoshipperWebhookRoutes } from './vinoshipper-webhooks';
 import { shopifyWebhookRoutes } from './shopify-webhooks';
@@ -18,6 +19,10 @@ export function createApp({ config, orders }: AppDeps): Express {
   app.disable('x-powered-by');
   app.get('/health', (_req, res) => {
     res.json({ ok: true });
+  });
+  const openApi = openApiDocument();
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
   });
   app.use(shopifyWebhookRoutes(config, orders));
   app.use(vinoshipperWebhookRoutes(config, orders));

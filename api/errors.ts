@@ -1,4 +1,5 @@
 // Every error the API answers is JSON with a message meant for the caller: never a stack trace.
+import { ServiceError, isGrpcServiceError } from '@temporalio/client';
 import type { ErrorRequestHandler } from 'express';
 
 export class HttpError extends Error {
@@ -22,6 +23,11 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     res.status(413).json({ error: `Body larger than the ${err.limit} byte limit` });
   } else if (err?.type === 'entity.parse.failed') {
     res.status(400).json({ error: 'Body is not valid JSON' });
+  } else if (err instanceof ServiceError || isGrpcServiceError(err)) {
+    // Temporal could not take the hand-over: nothing was started or changed, and the sender
+    // (Shopify retries for 4 h) should simply try again.
+    console.error(`${req.method} ${req.path}: Temporal unavailable: ${err.message}`);
+    res.status(503).set('Retry-After', '5').json({ error: 'Temporal is unavailable; nothing was recorded, retry later' });
   } else if (status < 500) {
     res.status(status).json({ error: err.message ?? 'Bad request' });
   } else {

@@ -8,15 +8,15 @@ import { ISSUE_TYPES, ORDER_STATUSES, cancelSignal, markResolvedSignal, refundSi
 import { OrderFinishedError, UnknownOrderError, type OrderWorkflows } from '../temporal/order-workflows';
 import { HttpError } from './errors';
 
-const listQuery = z.object({
+export const listQuery = z.object({
   status: z.enum(ORDER_STATUSES).optional(),
   issueType: z.enum(ISSUE_TYPES).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
-const orderId = z.string().regex(/^\d{1,20}$/, 'must be a Shopify order id (digits)');
-const reasonBody = z.object({ reason: z.string().trim().min(1).max(500), by: z.string().trim().max(100).optional() });
-const noteBody = z.object({ note: z.string().trim().min(1).max(500), by: z.string().trim().max(100).optional() });
-const retryBody = z.object({ by: z.string().trim().max(100).optional() });
+export const orderId = z.string().regex(/^\d{1,20}$/, 'must be a Shopify order id (digits)');
+export const reasonBody = z.object({ reason: z.string().trim().min(1).max(500), by: z.string().trim().max(100).optional() });
+export const noteBody = z.object({ note: z.string().trim().min(1).max(500), by: z.string().trim().max(100).optional() });
+export const retryBody = z.object({ by: z.string().trim().max(100).optional() });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value ?? {});

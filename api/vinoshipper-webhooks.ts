@@ -8,7 +8,8 @@ import type { Config } from '../config';
 import type { OrderWorkflows } from '../temporal/order-workflows';
 import { HttpError } from './errors';
 
-const hint = z.object({
+/** Vinoshipper's webhook body: an identifier and an event; never trusted beyond that. */
+export const vinoshipperHintSchema = z.object({
   identifier: z.union([z.string(), z.number()]).transform(String),
   subject: z.string(),
   event: z.string().max(64),
@@ -20,7 +21,7 @@ export function vinoshipperWebhookRoutes(config: Pick<Config, 'vinoshipper'>, or
   router.post('/webhooks/vinoshipper/:token', express.json({ limit: '16kb' }), async (req, res) => {
     const given = Buffer.from(String(req.params.token));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new HttpError(401, 'Unknown webhook token');
-    const parsed = hint.safeParse(req.body);
+    const parsed = vinoshipperHintSchema.safeParse(req.body);
     if (!parsed.success) throw new HttpError(422, 'Not a Vinoshipper webhook (identifier, subject, event)');
     if (parsed.data.subject !== 'ORDER') {
       res.json({ outcome: 'ignored', reason: `subject ${parsed.data.subject} is not handled` });

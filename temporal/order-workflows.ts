@@ -29,6 +29,8 @@ import {
 /** `accepted`: the order's workflow started with it or received it; `finished`: the workflow had already ended. */
 export type Delivery = 'accepted' | 'finished';
 
+const HAND_OVER_DEADLINE_MS = 4_000;
+
 export class UnknownOrderError extends Error {
   constructor(readonly shopifyOrderId: string) {
     super(`No order ${shopifyOrderId} is known to cellarhand`);
@@ -69,7 +71,8 @@ export class OrderWorkflows {
   async deliverSnapshot(snapshot: OrderSnapshot): Promise<Delivery> {
     const input: OrderWorkflowInput = { shopDomain: this.opts.shopDomain, snapshot, settings: this.opts.settings };
     try {
-      await this.client.workflow.signalWithStart(ORDER_WORKFLOW_TYPE, {
+      // Shopify gives a webhook 5 s: give up on Temporal after 4 s and answer 503, so Shopify retries.
+      await this.client.withDeadline(Date.now() + HAND_OVER_DEADLINE_MS, () => this.client.workflow.signalWithStart(ORDER_WORKFLOW_TYPE, {
         workflowId: this.workflowId(snapshot.shopifyOrderId),
         taskQueue: this.opts.taskQueue,
         args: [input],
@@ -82,7 +85,7 @@ export class OrderWorkflows {
           { key: ShopifyOrderNameKey, value: snapshot.name },
         ],
         staticSummary: `Order ${snapshot.name} · ${this.opts.shopDomain}`,
-      });
+      }));
       return 'accepted';
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return 'finished';

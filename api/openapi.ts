@@ -1,0 +1,84 @@
+// GET /openapi.json — the API description, generated from the same zod schemas the routes validate
+// with, so it cannot drift from what the routes accept.
+import { z } from 'zod';
+import { shopifyOrderPayloadSchema } from '../integrations/shopify/webhooks';
+import { listQuery, noteBody, orderId, reasonBody, retryBody } from './ops';
+import { vinoshipperHintSchema } from './vinoshipper-webhooks';
+
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
+const error = { description: 'JSON `{ "error": "…" }`', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } } } } } };
+const json = (s: z.ZodType) => ({ required: true, content: { 'application/json': { schema: schema(s) } } });
+const ok = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
+const bearer = [{ opsToken: [] }];
+const idParam = { name: 'shopifyOrderId', in: 'path', required: true, schema: schema(orderId) };
+
+const listParameters = Object.entries((schema(listQuery) as { properties: Record<string, object> }).properties).map(([name, s]) => ({
+  name,
+  in: 'query',
+  required: false,
+  schema: s,
+}));
+
+function signalRoute(summary: string, body: z.ZodType) {
+  return {
+    post: {
+      summary,
+      security: bearer,
+      parameters: [idParam],
+      requestBody: json(body),
+      responses: { 202: ok('Signal sent'), 400: error, 401: error, 404: error, 409: error },
+    },
+  };
+}
+
+export function openApiDocument(): object {
+  const shopifyHeaders = ['X-Shopify-Topic', 'X-Shopify-Hmac-Sha256', 'X-Shopify-Shop-Domain', 'X-Shopify-Webhook-Id'].map((name) => ({
+    name,
+    in: 'header',
+    required: name !== 'X-Shopify-Webhook-Id',
+    schema: { type: 'string' },
+  }));
+  return {
+    openapi: '3.1.0',
+    info: { title: 'cellarhand API', version: '0.1.0', description: 'Shopify → Vinoshipper order sync on Temporal: webhooks in, ops API for stuck orders.' },
+    components: { securitySchemes: { opsToken: { type: 'http', scheme: 'bearer', description: 'OPS_API_TOKEN' } } },
+    paths: {
+      '/webhooks/shopify': {
+        post: {
+          summary: 'Shopify webhook (orders/create, orders/updated, orders/paid, orders/cancelled, privacy topics)',
+          description: 'Verified with the HMAC of the raw body; order topics start or signal the order workflow.',
+          parameters: shopifyHeaders,
+          requestBody: json(shopifyOrderPayloadSchema),
+          responses: {
+            200: ok('Handed over to Temporal (outcome accepted / finished / ignored)'),
+            400: error,
+            401: error,
+            403: error,
+            413: error,
+            422: error,
+            503: error,
+          },
+        },
+      },
+      '/webhooks/vinoshipper/{token}': {
+        post: {
+          summary: 'Vinoshipper webhook: a hint that an order changed (re-read, never trusted)',
+          parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: json(vinoshipperHintSchema),
+          responses: { 200: ok('Signalled, or no running order'), 401: error, 422: error },
+        },
+      },
+      '/api/orders': {
+        get: { summary: 'Orders from Temporal visibility', security: bearer, parameters: listParameters, responses: { 200: ok('`{ orders: [...] }`'), 400: error, 401: error } },
+      },
+      '/api/orders/{shopifyOrderId}': {
+        get: { summary: 'The order’s status query', security: bearer, parameters: [idParam], responses: { 200: ok('Status, issue, timeline'), 401: error, 404: error } },
+      },
+      '/api/orders/{shopifyOrderId}/retry': signalRoute('Check again now', retryBody),
+      '/api/orders/{shopifyOrderId}/refund': signalRoute('Refund in full and cancel in Vinoshipper', reasonBody),
+      '/api/orders/{shopifyOrderId}/cancel': signalRoute('Cancel the order', reasonBody),
+      '/api/orders/{shopifyOrderId}/resolve': signalRoute('Mark the issue resolved (fixed elsewhere)', noteBody),
+      '/health': { get: { summary: 'Liveness', responses: { 200: ok('`{ ok: true }`') } } },
+    },
+  };
+}
