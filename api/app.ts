@@ -3,6 +3,7 @@
 import express, { type Express } from 'express';
 import type { Config } from '../config';
 import type { OrderWorkflows } from '../temporal/order-workflows';
+import { codecServerRoutes } from './codec-server';
 import { errorHandler } from './errors';
 import { openApiDocument } from './openapi';
 import { opsRoutes } from './ops';
@@ -24,6 +25,7 @@ export function createApp({ config, orders }: AppDeps): Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(openApi);
   });
+  app.use(codecServerRoutes(config));
   app.use(shopifyWebhookRoutes(config, orders));
   app.use(vinoshipperWebhookRoutes(config, orders));
   app.use(opsRoutes(config, orders));

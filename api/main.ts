@@ -6,7 +6,7 @@ import { createApp } from './app';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const client = await connectClient(config.temporal);
+  const client = await connectClient(config.temporal, config.codec);
   const orders = new OrderWorkflows(client, { shopDomain: config.shopify.shopDomain, taskQueue: config.temporal.taskQueue, settings: config.orders });
   const server = createApp({ config, orders }).listen(config.api.port, () => {
     console.log(`API listening on http://localhost:${config.api.port} (webhooks: POST /webhooks/shopify)`);

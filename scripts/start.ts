@@ -153,8 +153,31 @@ async function startDevServer(config: Config, port: number): Promise<string> {
   args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
   for (const key of ORDER_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${CLI_TYPE[key.type]}`);
   if (config.temporal.namespace !== 'default') args.push('--namespace', config.temporal.namespace);
+  args.push(...uiCodecArgs(config, uiPort));
   launch('temporal', cli.path, args);
   return `http://localhost:${uiPort}`;
+}
+
+/**
+ * Payloads are encrypted (temporal/codec.ts): the dev server's Web UI shows them through the API's
+ * codec server. That UI has no login and cannot send an Authorization header, so the token travels
+ * in the endpoint's path (`/codec/<token>`): fine on one's own machine, refused by the API in
+ * production. The UI's own origins are allowed through CORS for the API started here.
+ */
+function uiCodecArgs(config: Config, uiPort: number): string[] {
+  if (config.env === 'production') {
+    say('NODE_ENV=production: the dev server Web UI gets no codec endpoint, so it shows payloads encrypted.');
+    return [];
+  }
+  const uiOrigins = [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`];
+  const origins = [...new Set([...config.codec.corsOrigins, ...uiOrigins])];
+  if (origins.length !== config.codec.corsOrigins.length) process.env.CODEC_CORS_ORIGINS = origins.join(','); // read by the API child
+  return ['--ui-codec-endpoint', codecEndpoint(config, true)];
+}
+
+function codecEndpoint(config: Config, withToken: boolean): string {
+  const base = `http://localhost:${config.api.port}/codec`;
+  return withToken ? `${base}/${encodeURIComponent(config.codec.serverToken)}` : base;
 }
 
 async function waitForTemporal(config: Config, timeoutMs: number): Promise<Connection> {
@@ -215,7 +238,11 @@ function printSummary(config: Config, devServer: boolean, uiUrl: string): void {
     `  Temporal gRPC    ${config.temporal.address}${devServer ? ` (dev server, data in ${DB_FILE})` : ''}`,
     `  Temporal Web UI  ${uiUrl}`,
     `  API              http://localhost:${config.api.port}`,
+    `  Codec server     ${codecEndpoint(config, false)}/{encode,decode} (Authorization: Bearer <CODEC_SERVER_TOKEN>)${devServer && config.env !== 'production' ? '; the Web UI decodes payloads through it' : ''}`,
   ];
+  if (!devServer) {
+    lines.push(`  (payloads are encrypted: point that Temporal's Web UI at the codec server to read them, see README "Personal data in Temporal")`);
+  }
   if (config.sandbox.enabled) {
     const query = encodeURIComponent('OrderStatus="submitted"');
     lines.push(

@@ -1,9 +1,12 @@
 // Connecting to Temporal from configuration: the local dev server, a self-hosted cluster, or
 // Temporal Cloud (API key or mTLS). Used by the API (client) and the worker (native connection).
+// Every client gets the encrypting data converter (temporal/data-converter.ts): no client writes
+// personal data in clear.
 import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
+import { createDataConverter } from './data-converter';
 
 function connectionOptions(temporal: Config['temporal']) {
   const tls = temporal.tls
@@ -14,9 +17,9 @@ function connectionOptions(temporal: Config['temporal']) {
   return { address: temporal.address, tls, apiKey: temporal.apiKey };
 }
 
-export async function connectClient(temporal: Config['temporal']): Promise<Client> {
+export async function connectClient(temporal: Config['temporal'], codec: Config['codec']): Promise<Client> {
   const connection = await Connection.connect(connectionOptions(temporal));
-  return new Client({ connection, namespace: temporal.namespace });
+  return new Client({ connection, namespace: temporal.namespace, dataConverter: createDataConverter(codec) });
 }
 
 export async function connectWorker(temporal: Config['temporal']): Promise<NativeConnection> {

@@ -3,12 +3,16 @@
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Config } from '../config';
 import type { OrderActivities } from '../domain';
+import { createDataConverter } from '../temporal/data-converter';
 
 export interface OrderWorkerOptions {
   connection: NativeConnection;
-  config: Pick<Config, 'temporal'>;
+  config: Pick<Config, 'temporal' | 'codec'>;
   activities: OrderActivities;
-  /** Tests bundle the workflow code once per run; otherwise the worker bundles it at start. */
+  /**
+   * Tests bundle the workflow code once per run; otherwise the worker bundles it at start. A prebuilt
+   * bundle must be built with `failureConverterPath: FAILURE_CONVERTER_PATH` (temporal/data-converter.ts).
+   */
   workflowBundle?: WorkflowBundleOption;
 }
 
@@ -19,6 +23,8 @@ export function createOrderWorker({ connection, config, activities, workflowBund
     taskQueue: config.temporal.taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities,
+    // Payloads encrypted, failure messages encoded (personal data never in clear in Temporal).
+    dataConverter: createDataConverter(config.codec),
     // Orders mostly wait; cap the sticky cache so thousands of parked orders fit in memory
     // (evicted workflows are replayed from history when they wake).
     maxCachedWorkflows: 500,

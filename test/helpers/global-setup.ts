@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { temporalCli, temporalTestServer } from '../../scripts/temporal-binaries';
+import { FAILURE_CONVERTER_PATH } from '../../temporal/data-converter';
 
 export default async function globalSetup(): Promise<void> {
   const [cli, testServer] = await Promise.all([temporalCli({ install: true }), temporalTestServer({ install: true })]);
@@ -13,7 +14,8 @@ export default async function globalSetup(): Promise<void> {
   const dir = join(__dirname, '..', '..', '.cellarhand', 'test');
   mkdirSync(dir, { recursive: true });
   const codePath = join(dir, 'workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  // The workflow side of failure conversion lives in the bundle: failure messages stay encoded.
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
   writeFileSync(codePath, code);
   process.env.CELLARHAND_TEST_WORKFLOW_BUNDLE = codePath;
 }

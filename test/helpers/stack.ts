@@ -12,6 +12,7 @@ import { createApp } from '../../api/app';
 import { loadConfig, type Config } from '../../config';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../domain';
 import { createSandbox, type Sandbox } from '../../sandbox';
+import { createDataConverter } from '../../temporal/data-converter';
 import { OrderWorkflows } from '../../temporal/order-workflows';
 import { createOrderWorker } from '../../worker/create-worker';
 
@@ -43,10 +44,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
+  // The test client encrypts like the API's (the worker gets the same converter from createOrderWorker).
+  const client = { dataConverter: createDataConverter(loadConfig({ NODE_ENV: 'test', ...options.env }).codec) };
   const env = options.server === 'time-skipping'
-    ? await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: executable('CELLARHAND_TEST_TEST_SERVER') } })
+    ? await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: executable('CELLARHAND_TEST_TEST_SERVER') }, client })
     : await TestWorkflowEnvironment.createLocal({
         server: { executable: executable('CELLARHAND_TEST_CLI'), searchAttributes: ORDER_SEARCH_ATTRIBUTES, extraArgs: options.devServerArgs, log: { format: 'pretty', level: 'error' } },
+        client,
       });
   if (options.server === 'time-skipping') await registerSearchAttributes(env);
 
