@@ -1,11 +1,14 @@
-// All activities of the order workflow, built from their clients. Tests hand in clients that point
-// at the sandbox; production hands in clients that point at the real services. Same code.
+// All activities (order, privacy and reconciliation workflows), built from their clients. Tests hand
+// in clients that point at the sandbox; production hands in clients that point at the real services.
+// Same code.
 import type { Config } from '../config';
-import type { OrderActivities } from '../domain';
+import type { OrderActivities, PrivacyActivities, ReconciliationActivities } from '../domain';
 import { EmailClient } from '../integrations/email/client';
 import { ShopifyAdmin } from '../integrations/shopify/admin';
 import { VinoshipperClient } from '../integrations/vinoshipper/client';
 import { createEmailActivities } from './email';
+import { createPrivacyActivities } from './privacy';
+import { createReconciliationActivities } from './reconciliation';
 import { createShopifyActivities } from './shopify';
 import { createVinoshipperActivities } from './vinoshipper';
 
@@ -33,10 +36,15 @@ export function createClients(config: Config): ExternalClients {
   };
 }
 
-export function createActivities(clients: ExternalClients, config: Config): OrderActivities {
+export type CellarhandActivities = OrderActivities & PrivacyActivities & ReconciliationActivities;
+
+/** The privacy and reconciliation activities use the worker's own Temporal client (activity context). */
+export function createActivities(clients: ExternalClients, config: Config): CellarhandActivities {
   return {
     ...createVinoshipperActivities(clients.vinoshipper, config.vinoshipper),
     ...createShopifyActivities(clients.shopify),
     ...createEmailActivities(clients.email, config),
+    ...createPrivacyActivities(clients.email, config),
+    ...createReconciliationActivities(clients.shopify, config),
   };
 }

@@ -1,15 +1,19 @@
 // POST /webhooks/shopify — verify, validate, hand over to Temporal, answer. Nothing else happens
-// here, so the answer comes well inside Shopify's 5-second budget.
+// here, so the answer comes well inside Shopify's 5-second budget. Order topics go to the order's
+// workflow; the mandatory privacy topics each start a small privacy workflow (workflows/privacy.ts).
 import express, { Router } from 'express';
 import type { Config } from '../config';
-import { ORDER_TOPICS, parseOrderWebhook, verifyShopifyHmac } from '../integrations/shopify/webhooks';
+import { parsePrivacyWebhook } from '../integrations/shopify/privacy-payload';
+import { ORDER_TOPICS, PRIVACY_TOPICS, parseOrderWebhook, verifyShopifyHmac, type PrivacyTopic } from '../integrations/shopify/webhooks';
 import type { OrderWorkflows } from '../temporal/order-workflows';
+import { PrivacyRequests } from '../temporal/privacy-requests';
 import { HttpError } from './errors';
 
 const BODY_LIMIT = '1mb';
 
-export function shopifyWebhookRoutes(config: Pick<Config, 'shopify'>, orders: OrderWorkflows): Router {
+export function shopifyWebhookRoutes(config: Pick<Config, 'shopify' | 'temporal'>, orders: OrderWorkflows): Router {
   const router = Router();
+  const privacy = new PrivacyRequests(orders.client, { taskQueue: config.temporal.taskQueue });
   // Raw bytes: the HMAC is computed over the body exactly as received, before any parsing.
   router.post('/webhooks/shopify', express.raw({ type: () => true, limit: BODY_LIMIT }), async (req, res) => {
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -35,6 +39,14 @@ export function shopifyWebhookRoutes(config: Pick<Config, 'shopify'>, orders: Or
       if (!parsed.ok) throw new HttpError(422, `Payload is not a Shopify order (${topic})`, { problems: parsed.problems });
       const outcome = await orders.deliverSnapshot(parsed.snapshot);
       res.status(200).json({ topic, order: parsed.snapshot.name, outcome });
+      return;
+    }
+    if ((PRIVACY_TOPICS as readonly string[]).includes(topic)) {
+      // Validated, then reduced to ids; problems name fields only (the payload holds an email and phone).
+      const parsed = parsePrivacyWebhook(topic as PrivacyTopic, json, shop, new Date());
+      if (!parsed.ok) throw new HttpError(422, `Payload is not a valid ${topic} request`, { problems: parsed.problems });
+      const { workflowId, outcome } = await privacy.start(parsed.request);
+      res.status(200).json({ topic, workflowId, outcome });
       return;
     }
     console.log(`shopify webhook: topic ${topic} is not handled; acknowledged (webhook id ${req.get('x-shopify-webhook-id') ?? '-'})`);

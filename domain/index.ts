@@ -6,3 +6,5 @@ export * from './activities';
 export * from './search-attributes';
 export * from './workflow-ids';
 export * from './order-workflow';
+export * from './privacy';
+export * from './reconciliation';

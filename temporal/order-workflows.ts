@@ -56,7 +56,8 @@ export interface OrderListing {
 
 export class OrderWorkflows {
   constructor(
-    private readonly client: Client,
+    /** Also used to start the privacy workflows (api/shopify-webhooks.ts): one client per API process. */
+    readonly client: Client,
     private readonly opts: { shopDomain: string; taskQueue: string; settings: OrderSettings },
   ) {}
 

@@ -1,2 +1,4 @@
 // Every workflow the worker runs. This file is the worker's `workflowsPath`.
 export { orderWorkflow } from './order';
+export { redactionWorkflow, customerDataRequestWorkflow } from './privacy';
+export { reconcileOrdersWorkflow } from './reconciliation';

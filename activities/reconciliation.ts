@@ -1,0 +1,72 @@
+// The reconciliation run's I/O: when did the last run complete (Temporal visibility), which orders
+// changed since (Shopify Admin GraphQL, paged), and handing each to its order workflow exactly as
+// its webhook would have (signal-with-start). The Temporal client is the worker's own, from the
+// activity context, so the snapshots are encoded by the worker's data converter.
+import { Context, activityInfo, heartbeat } from '@temporalio/activity';
+import { ScheduleNotFoundError } from '@temporalio/client';
+import type { Config } from '../config';
+import {
+  RECONCILIATION_SCHEDULE_ID,
+  RECONCILIATION_WORKFLOW_TYPE,
+  type ReconciliationActivities,
+  type ReconciliationCounts,
+  type ReconciliationHistory,
+} from '../domain';
+import type { ShopifyAdmin } from '../integrations/shopify/admin';
+import { OrderWorkflows } from '../temporal/order-workflows';
+import { classified } from './failures';
+
+/** Completed runs are listed newest first (by close time); a few suffice to find the newest start. */
+const RECENT_RUNS = 20;
+
+/** Heartbeat details: where a retried attempt resumes. */
+interface Progress extends ReconciliationCounts {
+  after: string | null;
+}
+
+export function createReconciliationActivities(shopify: ShopifyAdmin, config: Pick<Config, 'shopify' | 'temporal' | 'orders'>): ReconciliationActivities {
+  return {
+    async reconciliationHistory(): Promise<ReconciliationHistory> {
+      const client = Context.current().client;
+      const query = `WorkflowType="${RECONCILIATION_WORKFLOW_TYPE}" AND ExecutionStatus="Completed" AND TaskQueue="${config.temporal.taskQueue}"`;
+      let last: Date | null = null;
+      let seen = 0;
+      for await (const run of client.workflow.list({ query, pageSize: RECENT_RUNS })) {
+        if (!last || run.startTime > last) last = run.startTime;
+        if (++seen >= RECENT_RUNS) break;
+      }
+      let created: Date | null = null;
+      try {
+        created = (await client.schedule.getHandle(RECONCILIATION_SCHEDULE_ID).describe()).info.createdAt;
+      } catch (err) {
+        if (!(err instanceof ScheduleNotFoundError)) throw err;
+      }
+      return { lastCompletedRunStartedAt: last?.toISOString() ?? null, scheduleCreatedAt: created?.toISOString() ?? null };
+    },
+
+    async reconcileOrders({ since }): Promise<ReconciliationCounts> {
+      const orders = new OrderWorkflows(Context.current().client, {
+        shopDomain: config.shopify.shopDomain,
+        taskQueue: config.temporal.taskQueue,
+        settings: config.orders,
+      });
+      const resumed = activityInfo().heartbeatDetails as Progress | undefined;
+      let progress: Progress = resumed ?? { after: null, listed: 0, delivered: 0, finished: 0, pages: 0 };
+      for (;;) {
+        const page = await classified(() => shopify.listOrdersUpdatedSince(since, progress.after ?? undefined));
+        let { delivered, finished } = progress;
+        for (const snapshot of page.orders) {
+          // Start-or-signal: a missing workflow starts, a running one takes the snapshot (and ignores
+          // one it already has), a finished one is never started again.
+          if ((await orders.deliverSnapshot(snapshot)) === 'accepted') delivered += 1;
+          else finished += 1;
+        }
+        progress = { after: page.endCursor ?? progress.after, listed: progress.listed + page.orders.length, delivered, finished, pages: progress.pages + 1 };
+        heartbeat(progress);
+        if (!page.hasNextPage || !page.endCursor) break;
+      }
+      const { listed, delivered, finished, pages } = progress;
+      return { listed, delivered, finished, pages };
+    },
+  };
+}
