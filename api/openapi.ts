@@ -1,7 +1,7 @@
 // GET /openapi.json — the API description, generated from the same zod schemas the routes validate
 // with, so it cannot drift from what the routes accept.
 import { z } from 'zod';
-import { shopifyOrderPayloadSchema } from '../integrations/shopify/webhooks';
+import { customersDataRequestSchema, customersRedactSchema, shopRedactSchema, shopifyOrderPayloadSchema } from '../integrations/shopify/webhooks';
 import { listQuery, noteBody, orderId, reasonBody, retryBody } from './ops';
 import { vinoshipperHintSchema } from './vinoshipper-webhooks';
 
@@ -48,9 +48,16 @@ export function openApiDocument(): object {
           summary: 'Shopify webhook (orders/create, orders/updated, orders/paid, orders/cancelled, privacy topics)',
           description: 'Verified with the HMAC of the raw body; order topics start or signal the order workflow.',
           parameters: shopifyHeaders,
-          requestBody: json(shopifyOrderPayloadSchema),
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: { oneOf: [shopifyOrderPayloadSchema, customersDataRequestSchema, customersRedactSchema, shopRedactSchema].map(schema) },
+              },
+            },
+          },
           responses: {
-            200: ok('Handed over to Temporal (outcome accepted / finished / ignored)'),
+            200: ok('Handed over to Temporal: `{ topic, outcome }` (accepted / finished / ignored; privacy topics add `workflowId`)'),
             400: error,
             401: error,
             403: error,
