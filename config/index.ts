@@ -130,6 +130,7 @@ export const envSchema = z.object({
 
   SANDBOX: z.enum(['auto', 'on', 'off'], { message: 'must be auto, on or off' }).default('auto'),
   SANDBOX_PORT: port(SANDBOX_PORT),
+  SANDBOX_STATE_FILE: z.string().trim().default('.cellarhand/data/sandbox.json'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -166,7 +167,8 @@ export interface Config {
   reconciliation: { enabled: boolean; intervalMs: number; maxLookbackMs: number };
   /** Payload encryption: `keys[0]` encrypts, every key decrypts (rotation). */
   codec: { keys: { id: string; key: Buffer }[]; serverToken: string; corsOrigins: string[] };
-  sandbox: { enabled: boolean; port: number; url: string };
+  /** `stateFile`: where the sandbox keeps its data between runs (relative to the project root); null = in memory. */
+  sandbox: { enabled: boolean; port: number; url: string; stateFile: string | null };
 }
 
 export class ConfigError extends Error {
@@ -253,6 +255,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       enabled: e.SANDBOX === 'on' || (e.SANDBOX === 'auto' && usesSandbox),
       port: e.SANDBOX_PORT,
       url: sandboxUrl,
+      stateFile: e.SANDBOX_STATE_FILE || null,
     },
   };
 }

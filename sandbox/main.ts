@@ -7,10 +7,9 @@ import { loadConfigOrExit } from '../config';
 import { projectRoot } from '../scripts/temporal-binaries';
 import { createSandbox } from '.';
 
-const STATE_FILE = path.join(projectRoot(), '.cellarhand', 'data', 'sandbox.json');
-
 const config = loadConfigOrExit();
-const sandbox = createSandbox(config, config.sandbox.url, { stateFile: STATE_FILE });
+const stateFile = config.sandbox.stateFile ? path.resolve(projectRoot(), config.sandbox.stateFile) : undefined;
+const sandbox = createSandbox(config, config.sandbox.url, { stateFile });
 const server = sandbox.app.listen(config.sandbox.port, () => {
   console.log(`sandbox listening on ${config.sandbox.url} (Shopify /shopify, Vinoshipper /vinoshipper/api/v3/p, Resend /resend, control /sandbox/*)`);
 });
