@@ -12,7 +12,10 @@ async function main(): Promise<void> {
     console.log(`API listening on http://localhost:${config.api.port} (webhooks: POST /webhooks/shopify)`);
   });
   const stop = () => {
+    // Finish requests in progress, but don't wait for idle keep-alive connections to time out.
     server.close(() => void client.connection.close().then(() => process.exit(0)));
+    server.closeIdleConnections();
+    setInterval(() => server.closeIdleConnections(), 250).unref();
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -19,7 +19,7 @@ export interface CapturedEmail {
 export interface ResendSandbox {
   /** Mounted at /resend: POST /emails. */
   api: Router;
-  /** Mounted at /sandbox: GET and DELETE /emails, POST /resend/faults. */
+  /** Mounted at /sandbox: GET and DELETE /emails, GET and POST /resend/faults. */
   control: Router;
   reset(): void;
   emails(): CapturedEmail[];
@@ -81,6 +81,8 @@ export function createResendSandbox(opts: { apiKey: string }): ResendSandbox {
   let captured: CapturedEmail[] = [];
   let idempotent = new Map<string, { fingerprint: string; id: string; at: number }>();
   let fault: { status: 429 | 500 | 503; remaining: number } | null = null;
+  /** Failures answered since the last reset, by status: what a fault run reports it injected. */
+  let injected = { 429: 0, 500: 0, 503: 0 };
 
   const api = Router();
   api.use(express.json({ limit: '5mb' }));
@@ -93,6 +95,7 @@ export function createResendSandbox(opts: { apiKey: string }): ResendSandbox {
 
     if (fault && fault.remaining > 0) {
       fault.remaining -= 1;
+      injected[fault.status] += 1;
       const body = FAULT_BODIES[fault.status];
       if (fault.status === 429) res.set({ 'retry-after': '1', 'ratelimit-limit': '2', 'ratelimit-remaining': '0', 'ratelimit-reset': '1' });
       return resendError(res, fault.status, body.name, body.message);
@@ -140,6 +143,9 @@ export function createResendSandbox(opts: { apiKey: string }): ResendSandbox {
     captured = [];
     res.json({ ok: true });
   });
+  control.get('/resend/faults', (_req, res) => {
+    res.json({ fault, injected });
+  });
   // { status, count }: the next `count` sends fail with that status; { status: null } or { count: 0 } clears.
   control.post('/resend/faults', (req, res) => {
     if (req.body?.status === null || req.body?.count === 0) {
@@ -157,6 +163,7 @@ export function createResendSandbox(opts: { apiKey: string }): ResendSandbox {
     captured = [];
     idempotent = new Map();
     fault = null;
+    injected = { 429: 0, 500: 0, 503: 0 };
   }
 
   return {

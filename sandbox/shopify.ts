@@ -134,6 +134,8 @@ export function createShopifySandbox(opts: ShopifySandboxOptions): ShopifySandbo
   const graphql = createShopifyGraphql(store);
   const webhooks = new WebhookSender({ url: opts.webhookUrl, secret: opts.webhookSecret, shopDomain: opts.shopDomain, apiVersion: WEBHOOK_API_VERSION });
   let fault: { operation: string; remaining: number } | null = null;
+  /** Replies dropped since the last reset, by GraphQL root field: what a fault run reports it injected. */
+  let dropped: Record<string, number> = {};
 
   const deliver = (topic: string, record: OrderRecord) => webhooks.deliver(topic, String(record.order.id), record.order);
 
@@ -150,6 +152,7 @@ export function createShopifySandbox(opts: ShopifySandboxOptions): ShopifySandbo
     if (fault && (fault.operation === 'any' || outcome.rootFields.includes(fault.operation))) {
       fault.remaining -= 1;
       if (fault.remaining === 0) fault = null;
+      for (const field of outcome.rootFields) dropped[field] = (dropped[field] ?? 0) + 1;
       // The change is made; the reply is lost, as when a connection drops mid-answer.
       req.socket.destroy();
       return;
@@ -207,6 +210,9 @@ export function createShopifySandbox(opts: ShopifySandboxOptions): ShopifySandbo
   control.get('/deliveries', (_req, res) => {
     res.json(webhooks.deliveries());
   });
+  control.get('/faults', (_req, res) => {
+    res.json({ fault, dropped });
+  });
   control.post('/faults', (req, res) => {
     const input = parseBody(faultInput, req.body, 'fault');
     fault = input.mode === 'none' ? null : { operation: input.operation, remaining: input.count };
@@ -227,6 +233,7 @@ export function createShopifySandbox(opts: ShopifySandboxOptions): ShopifySandbo
     graphql.reset();
     webhooks.reset();
     fault = null;
+    dropped = {};
   }
 
   return {

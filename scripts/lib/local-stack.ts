@@ -30,6 +30,11 @@ export interface LocalStackOptions {
   log?: (part: PartName, line: string) => void;
   /** Start only these parts after Temporal (default sandbox, worker, api). */
   parts?: Exclude<PartName, 'temporal'>[];
+  /**
+   * Node arguments for a part instead of `--import tsx <entry>.ts`, e.g. `{ worker: ['dist/worker/main.js'] }`
+   * to run the compiled build the way the Docker image does (`npm run build` first).
+   */
+  nodeArgs?: Partial<Record<Exclude<PartName, 'temporal'>, string[]>>;
 }
 
 interface Running {
@@ -67,8 +72,13 @@ export class LocalStack {
       ...opts.env,
     };
     const stack = new LocalStack(dir, env, loadConfig(env), opts);
-    await stack.startTemporal(temporalPort);
-    for (const part of opts.parts ?? ['sandbox', 'worker', 'api']) await stack.startPart(part);
+    try {
+      await stack.startTemporal(temporalPort);
+      for (const part of opts.parts ?? ['sandbox', 'worker', 'api']) await stack.startPart(part);
+    } catch (err) {
+      await stack.stop(); // a part that did not come up leaves no other part running
+      throw err;
+    }
     return stack;
   }
 
@@ -99,7 +109,7 @@ export class LocalStack {
 
   async startPart(part: Exclude<PartName, 'temporal'>): Promise<void> {
     // `node --import tsx` rather than the tsx binary: one process per part, so its pid and RSS are the part's own.
-    this.launch(part, process.execPath, ['--import', 'tsx', ENTRY[part]]);
+    this.launch(part, process.execPath, this.opts.nodeArgs?.[part] ?? ['--import', 'tsx', ENTRY[part]]);
     await this.waitUntilReady(part);
   }
 
@@ -123,8 +133,16 @@ export class LocalStack {
     this.running.delete(part);
   }
 
-  async restartTemporal(): Promise<void> {
+  /** Whether the part's process is running (false once it exited by itself, was killed or stopped). */
+  isRunning(part: PartName): boolean {
+    const proc = this.running.get(part)?.proc;
+    return !!proc && proc.exitCode === null && proc.signalCode === null;
+  }
+
+  /** Stops the dev server gracefully and starts it again on the same port; `downMs`: stay down this long in between. */
+  async restartTemporal({ downMs = 0 }: { downMs?: number } = {}): Promise<void> {
     await this.stopPart('temporal');
+    if (downMs > 0) await sleep(downMs);
     this.launch('temporal', this.temporalBinary, this.temporalArgs);
     await this.waitUntilReady('temporal');
   }
