@@ -1,0 +1,95 @@
+// `npm run bench`: throughput ceiling, orders throughput, webhook acknowledgement latency and parked
+// orders, each against fresh local processes (scripts/lib/local-stack.ts); prints a Markdown
+// table and writes the report (docs/BENCHMARKS.md for the full run). Flags: `npm run bench -- --help`.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../temporal-binaries';
+import { buildForBench } from './build';
+import { CpuMeter, describeMachine } from './machine';
+import { describeFlags, isDefaultFullRun, parseBenchArgs, USAGE, type BenchOptions } from './options';
+import { runAck } from './parts/ack';
+import { runCeiling } from './parts/ceiling';
+import type { PartContext } from './parts/context';
+import { runOrders } from './parts/orders';
+import { runParked } from './parts/parked';
+import { killEverything, recentOutput, startStack, stopStack, type Built } from './processes';
+import { renderReport, renderTable, verdicts, type BenchResults } from './report';
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  let options: BenchOptions;
+  try {
+    options = parseBenchArgs(argv);
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping every process the bench started`);
+      void killEverything().finally(() => process.exit(130));
+    });
+  }
+  const startedAt = new Date();
+  const meter = new CpuMeter();
+  const machine = await describeMachine();
+  const log = (message: string) => console.error(`[bench ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0).padStart(4)} s] ${message}`);
+  log(`${options.profile} run: ${options.only.join(', ')} on ${machine.cores} cores, ${machine.node}, Temporal CLI ${machine.temporalCli}`);
+
+  let built: Built;
+  if (options.runtime === 'built') {
+    log('compiling the worker and the API (as npm run build)');
+    built = buildForBench();
+  } else {
+    built = {} as Built;
+  }
+  const ctx: PartContext = { options, built, choice: { temporal: options.temporal, runtime: options.runtime, workerNodeOptions: options.workerNodeOptions }, log };
+  const results: BenchResults = { failures: {} };
+  const attempt = async (name: string, run: () => Promise<void>) => {
+    try {
+      await run();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      results.failures[name] = message.split('\n')[0];
+      log(`${name} FAILED: ${message}\n${recentOutput()}`);
+    }
+  };
+
+  const shared = (['ceiling', 'orders'] as const).filter((part) => options.only.includes(part));
+  if (shared.length) {
+    log('starting a fresh stack for the ceiling and the orders');
+    const stack = await startStack(ctx.choice, built).catch((err: Error) => {
+      for (const part of shared) results.failures[part] = `the stack did not start: ${err.message.split('\n')[0]}`;
+      log(`the stack did not start: ${err.message}\n${recentOutput()}`);
+      return null;
+    });
+    if (stack) {
+      try {
+        if (shared.includes('ceiling')) await attempt('ceiling', async () => void (results.ceiling = await runCeiling(ctx, stack)));
+        if (shared.includes('orders')) await attempt('orders', async () => void (results.orders = await runOrders(ctx, stack)));
+      } finally {
+        await stopStack(stack);
+      }
+    }
+  }
+  if (options.only.includes('ack')) await attempt('ack', async () => void (results.ack = await runAck(ctx)));
+  if (options.only.includes('parked')) await attempt('parked', async () => void (results.parked = await runParked(ctx)));
+
+  const durationMs = Date.now() - startedAt.getTime();
+  const input = { startedAt, durationMs, machine, flags: describeFlags(argv), options, cpu: meter.read(), results };
+  const report = renderReport(input);
+  const out = path.resolve(projectRoot(), options.out ?? (isDefaultFullRun(options) ? 'docs/BENCHMARKS.md' : '.cellarhand/bench/last-run.md'));
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, report);
+
+  console.log(`\n${renderTable(input)}\n`);
+  for (const v of verdicts(results)) console.log(`- ${v.target}: ${v.verdict}. ${v.sentence}`);
+  console.log(`\nReport written to ${path.relative(process.cwd(), out) || out} (${(durationMs / 60000).toFixed(1)} min).`);
+  if (Object.keys(results.failures).length) process.exitCode = 1;
+}
+
+main().catch((err) => {
+  console.error('bench failed:', err instanceof Error ? err.stack : err);
+  console.error(recentOutput());
+  process.exit(1);
+});

@@ -1,0 +1,170 @@
+// Part 3, webhook acknowledgement: latency of POST /webhooks/shopify at a fixed offered rate (open
+// loop, scripts/bench/open-loop.ts), each delivery a new order (so every request is a real
+// signal-with-start that starts a workflow, and the worker works on them meanwhile, as it would);
+// beside it a bare express route that only verifies the HMAC, and (a diagnosis) our route with the
+// worker stopped, so the API and Temporal have the machine to themselves. Then, per route, the highest rate
+// whose p99 stays under 1 s: doubling from the offered rate (halving if that already fails), then
+// one step at the geometric middle of the last pass and the first fail. Each of our route's runs
+// starts on a fresh stack, so a step never inherits the previous step's backlog.
+import type { LocalStack } from '../../lib/local-stack';
+import { runLoad, type LoadResult } from '../load';
+import { openLoop, type OpenLoopResult } from '../open-loop';
+import { cpuWindow, NodeProcess, stackPids, startStack, stopStack, type CpuShares } from '../processes';
+import { addProduct, BENCH_SKUS, placeOrders, type SignedOrder } from '../shop';
+import { ORDER_QUERY, type PartContext } from './context';
+
+/**
+ * A step passes when every delivery got a 2xx within 10 s and p99 < 1 s. Latency counts from each
+ * request's due time, so a generator that falls behind (the machine is shared) makes it worse,
+ * never better; its lag is reported beside.
+ */
+export const P99_LIMIT_MS = 1_000;
+const AUTOCANNON_CONNECTIONS = 10;
+
+export interface AckRun extends OpenLoopResult {
+  passed: boolean;
+  /** Why it did not pass, in words. */
+  verdict: string;
+  /** Our route only: orders still `syncing` (not yet through the worker) when the run ended. */
+  backlog?: number;
+  /** Our route only: each process's share of the machine's CPU during the run. */
+  cpu?: CpuShares;
+}
+
+export interface RateSearch {
+  steps: AckRun[];
+  /** Highest rate that passed; null if none did down to the minimum. */
+  highest: number | null;
+  /** What bounds it from above: the first failing rate, or the maximum tried. */
+  bound: string;
+}
+
+export interface AckResult {
+  rate: number;
+  durationSec: number;
+  bare: AckRun;
+  ours: AckRun;
+  /** Diagnosis: our route at the same rate with the worker stopped (the API and Temporal alone). */
+  oursWithoutWorker: AckRun;
+  bareSearch: RateSearch;
+  oursSearch: RateSearch;
+  /** The bare route under autocannon's own fixed-rate mode (10 connections), for comparison. */
+  bareAutocannon: LoadResult;
+}
+
+export function judge(run: OpenLoopResult): { passed: boolean; verdict: string } {
+  const failed = Object.values(run.failedStatuses).reduce((a, b) => a + b, 0);
+  const problems: string[] = [];
+  if (failed) problems.push(`${failed} non-2xx (${Object.entries(run.failedStatuses).map(([s, c]) => `${c}× ${s}`).join(', ')})`);
+  if (run.errors) problems.push(`${run.errors} unanswered within 10 s`);
+  if (!(run.latency.p99 < P99_LIMIT_MS)) problems.push(`p99 ${run.latency.p99.toFixed(0)} ms ≥ 1 s`);
+  return { passed: problems.length === 0, verdict: problems.length ? problems.join('; ') : 'pass' };
+}
+
+export async function runAck(ctx: PartContext): Promise<AckResult> {
+  const { rate, durationSec, stepDurationSec } = ctx.options;
+  // The bare route needs no stack; its bodies are signed orders like ours (the HMAC covers the same bytes).
+  const bare = NodeProcess.start('bare HMAC route', ctx.choice.runtime === 'built' ? [ctx.built.bareRoute] : ['--import', 'tsx', 'scripts/bench/bare-hmac-server.ts'], {
+    BENCH_BARE_PORT: '0',
+  });
+  try {
+    const port = (await bare.waitForLine(/listening on (\d+)/))[1];
+    const bareUrl = `http://localhost:${port}/webhooks/shopify`;
+
+    // Our route first, on a fresh stack; its bodies also serve the bare route.
+    ctx.log(`ack: our route at ${rate}/s for ${durationSec} s`);
+    const { run: ours, deliveries } = await oursOnFreshStack(ctx, rate, durationSec);
+    ctx.log(`ack: our route ${ours.verdict} (p99 ${ours.latency.p99.toFixed(1)} ms)`);
+    ctx.log(`ack: our route at ${rate}/s for ${durationSec} s with the worker stopped (diagnosis)`);
+    const { run: oursWithoutWorker } = await oursOnFreshStack(ctx, rate, durationSec, { stopWorker: true });
+    ctx.log(`ack: our route without worker ${oursWithoutWorker.verdict} (p99 ${oursWithoutWorker.latency.p99.toFixed(1)} ms)`);
+    ctx.log(`ack: bare HMAC route at ${rate}/s for ${durationSec} s`);
+    const bareRun = withVerdict(await openLoop(bareUrl, deliveries, rate, durationSec));
+    ctx.log(`ack: bare route ${bareRun.verdict} (p99 ${bareRun.latency.p99.toFixed(1)} ms)`);
+
+    ctx.log(`ack: bare route under autocannon's overallRate ${rate}/s for ${stepDurationSec} s, for comparison`);
+    const bareAutocannon = await runLoad({ url: bareUrl, deliveries, connections: AUTOCANNON_CONNECTIONS, rate, durationSec: stepDurationSec });
+
+    const bareSearch = await searchRates(ctx, 'bare', { rate, run: bareRun }, async (r) => withVerdict(await openLoop(bareUrl, deliveries, r, stepDurationSec)));
+    const oursSearch = await searchRates(ctx, 'ours', { rate, run: ours }, async (r) => (await oursOnFreshStack(ctx, r, stepDurationSec)).run);
+    return { rate, durationSec, bare: bareRun, ours, oursWithoutWorker, bareSearch, oursSearch, bareAutocannon };
+  } finally {
+    await bare.stop();
+  }
+}
+
+function withVerdict(run: OpenLoopResult): AckRun {
+  return { ...run, ...judge(run) };
+}
+
+async function oursOnFreshStack(
+  ctx: PartContext,
+  rate: number,
+  durationSec: number,
+  { stopWorker = false }: { stopWorker?: boolean } = {},
+): Promise<{ run: AckRun; deliveries: SignedOrder[] }> {
+  const stack: LocalStack = await startStack(ctx.choice, ctx.built);
+  try {
+    if (stopWorker) await stack.kill('worker');
+    for (const sku of BENCH_SKUS) await addProduct(stack, sku);
+    const deliveries = await placeOrders(stack, Math.round(rate * durationSec), BENCH_SKUS);
+    const cpu = cpuWindow(stackPids(stack));
+    const result = await openLoop(`${stack.apiUrl}/webhooks/shopify`, deliveries, rate, durationSec);
+    const cpuShares = cpu.stop();
+    const client = await stack.client();
+    const backlog = (await client.workflow.count(`${ORDER_QUERY} AND OrderStatus="syncing"`)).count;
+    return { run: { ...result, ...judge(result), backlog, cpu: cpuShares }, deliveries };
+  } finally {
+    await stopStack(stack);
+  }
+}
+
+/**
+ * Doubling from the first run's rate while it passes (up to --max-rate), halving while it fails
+ * (down to the minimum), then one step at the geometric middle of the last pass and first fail.
+ */
+async function searchRates(
+  ctx: PartContext,
+  name: string,
+  first: { rate: number; run: AckRun },
+  step: (rate: number) => Promise<AckRun>,
+): Promise<RateSearch> {
+  const { maxRate, minRate } = ctx.options;
+  const steps: AckRun[] = [];
+  const tried = new Map<number, AckRun>([[first.rate, first.run]]);
+  const attempt = async (r: number) => {
+    ctx.log(`ack: ${name} route step at ${r}/s for ${ctx.options.stepDurationSec} s`);
+    const run = await step(r);
+    ctx.log(`ack: ${name} ${r}/s: ${run.verdict}${run.passed ? ` (p99 ${run.latency.p99.toFixed(1)} ms)` : ''}`);
+    steps.push(run);
+    tried.set(r, run);
+    return run;
+  };
+  let pass: number | null = first.run.passed ? first.rate : null;
+  let fail: number | null = first.run.passed ? null : first.rate;
+  if (first.run.passed) {
+    for (let r = first.rate * 2; r <= maxRate; r *= 2) {
+      if ((await attempt(r)).passed) pass = r;
+      else {
+        fail = r;
+        break;
+      }
+    }
+  } else {
+    for (let r = Math.floor(first.rate / 2); r >= minRate; r = Math.floor(r / 2)) {
+      if ((await attempt(r)).passed) {
+        pass = r;
+        break;
+      }
+      fail = r;
+    }
+  }
+  if (ctx.options.refine && pass !== null && fail !== null) {
+    const middle = Math.round(Math.sqrt(pass * fail));
+    if (middle > pass && middle < fail && (await attempt(middle)).passed) pass = middle;
+    else if (middle > pass && middle < fail) fail = middle;
+  }
+  const bound = fail !== null ? `fails at ${fail}/s` : `the highest rate tried: --max-rate ${maxRate}/s`;
+  steps.sort((a, b) => a.rate - b.rate);
+  return { steps, highest: pass, bound };
+}

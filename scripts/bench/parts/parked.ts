@@ -1,0 +1,163 @@
+// Part 4, parked orders: N orders with a SKU Vinoshipper does not know park in needs_attention /
+// product_missing (each after one catalogue check and one issue email). Creating them is setup:
+// placed in the sandbox store (the write-back needs them there later), then handed to Temporal
+// with the same signal-with-start the webhook route makes (OrderWorkflows.deliverSnapshot), without
+// the HTTP hop. Once all are parked and have sat for --settle seconds, the worker's resident memory
+// is read. The correction is the Vinoshipper-side fix the README describes: the product is added in
+// Vinoshipper, then every order gets `retry` (the signal the ops API and the Web UI send; sent
+// here with the Temporal client, 50 in flight). Measured: from the first retry until visibility
+// counts all N submitted, and per order, from its retry signal to its OrderStatus=submitted
+// upsert, both server timestamps read from its history (millisecond resolution).
+import type { Client } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
+import { retrySignal } from '../../../domain';
+import { parseOrderWebhook } from '../../../integrations/shopify/webhooks';
+import { OrderWorkflows } from '../../../temporal/order-workflows';
+import { cpuWindow, rssOf, sampler, stackPids, startStack, stopStack, waitForCount, type CpuShares } from '../processes';
+import { addProduct, MISSING_SKU, placeOrders } from '../shop';
+import { inPool, sleep, summarize, type LatencySummary } from '../stats';
+import { ORDER_QUERY, type PartContext } from './context';
+
+const EventType = temporal.api.enums.v1.EventType;
+
+export interface ParkedResult {
+  n: number;
+  parked: number;
+  setupMs: number;
+  /** Worker RSS at the end of the settle, and the highest seen while the orders were parking. */
+  workerRssParked: number;
+  workerRssSetupPeak: number;
+  serverRssParked: number;
+  correctionsSentMs: number;
+  /** First retry sent → all N counted submitted (polled every 500 ms); null if not all got there. */
+  allSubmittedMs: number | null;
+  /** First retry sent → the last submitted upsert in any history (exact). */
+  lastSubmittedMs: number;
+  submitted: number;
+  perOrder: LatencySummary;
+  workerRssResumePeak: number;
+  /** While they resumed. */
+  cpu: CpuShares;
+}
+
+const IN_FLIGHT = 50;
+const HISTORY_READS_IN_FLIGHT = 20;
+
+export async function runParked(ctx: PartContext): Promise<ParkedResult> {
+  const { parkedN: n, settleSec } = ctx.options;
+  const stack = await startStack(ctx.choice, ctx.built);
+  try {
+    const client = await stack.client();
+    const orders = new OrderWorkflows(client, { shopDomain: stack.config.shopify.shopDomain, taskQueue: stack.config.temporal.taskQueue, settings: stack.config.orders });
+    const setupStart = Date.now();
+    ctx.log(`parked: placing ${n} orders with an unknown SKU`);
+    const deliveries = await placeOrders(stack, n, [MISSING_SKU]);
+    const setupRss = sampler(() => stack.rss('worker'), 1000);
+    ctx.log(`parked: handing ${n} orders to Temporal (setup, not measured)`);
+    let handed = 0;
+    await inPool(deliveries, IN_FLIGHT, async (delivery) => {
+      const parsed = parseOrderWebhook(JSON.parse(delivery.body.toString('utf8')));
+      if (!parsed.ok) throw new Error(`a generated order does not parse: ${parsed.problems.join('; ')}`);
+      await orders.deliverSnapshot(parsed.snapshot);
+      if (++handed % 2000 === 0) ctx.log(`parked: ${handed}/${n} handed over`);
+    });
+    const parkedQuery = `${ORDER_QUERY} AND OrderStatus="needs_attention" AND IssueType="product_missing"`;
+    let lastLogged = 0;
+    const parked = await waitForCount(client, parkedQuery, n, {
+      everyMs: 1000,
+      stallMs: 120_000,
+      onCount: (count) => {
+        if (Date.now() - lastLogged > 15_000) {
+          lastLogged = Date.now();
+          ctx.log(`parked: ${count}/${n} in needs_attention`);
+        }
+      },
+    });
+    const setupMs = Date.now() - setupStart;
+    const workerRssSetupPeak = setupRss.stop().peak;
+    ctx.log(`parked: ${parked.count}/${n} parked after ${(setupMs / 1000).toFixed(0)} s; settling ${settleSec} s`);
+    await sleep(settleSec * 1000);
+    const workerRssParked = stack.rss('worker');
+    const serverRssParked = rssOf(stack.pid('temporal'));
+    ctx.log(`parked: worker RSS ${(workerRssParked / 1e6).toFixed(0)} MB with ${parked.count} parked`);
+
+    // The correction: the product appears in Vinoshipper, then `retry` for every order.
+    await addProduct(stack, MISSING_SKU);
+    const resumeRss = sampler(() => stack.rss('worker'), 1000);
+    const ids = deliveries.map((d) => orders.workflowId(d.id));
+    ctx.log(`parked: sending ${n} corrections (retry)`);
+    const cpu = cpuWindow(stackPids(stack));
+    const t0 = Date.now();
+    await inPool(ids, IN_FLIGHT, async (workflowId) => {
+      await client.workflow.getHandle(workflowId).signal(retrySignal, { by: 'bench' });
+    });
+    const correctionsSentMs = Date.now() - t0;
+    lastLogged = 0;
+    const resumed = await waitForCount(client, `${ORDER_QUERY} AND OrderStatus="submitted"`, n, {
+      everyMs: 500,
+      stallMs: 120_000,
+      onCount: (count) => {
+        if (Date.now() - lastLogged > 15_000) {
+          lastLogged = Date.now();
+          ctx.log(`parked: ${count}/${n} submitted again`);
+        }
+      },
+    });
+    const workerRssResumePeak = resumeRss.stop().peak;
+    const cpuShares = cpu.stop();
+    ctx.log(`parked: reading ${n} histories for per-order times`);
+    const perOrderMs: number[] = [];
+    let lastSubmittedAt = NaN;
+    await inPool(ids, HISTORY_READS_IN_FLIGHT, async (workflowId) => {
+      const times = await retryToSubmitted(client, workflowId);
+      if (times) {
+        perOrderMs.push(times.submittedAt - times.retriedAt);
+        lastSubmittedAt = Number.isFinite(lastSubmittedAt) ? Math.max(lastSubmittedAt, times.submittedAt) : times.submittedAt;
+      }
+    });
+    const result: ParkedResult = {
+      n,
+      parked: parked.count,
+      setupMs,
+      workerRssParked,
+      workerRssSetupPeak,
+      serverRssParked,
+      correctionsSentMs,
+      allSubmittedMs: resumed.reachedAt === null ? null : resumed.reachedAt - t0,
+      lastSubmittedMs: lastSubmittedAt - t0,
+      submitted: resumed.count,
+      perOrder: summarize(perOrderMs),
+      workerRssResumePeak,
+      cpu: cpuShares,
+    };
+    ctx.log(`parked: ${resumed.count}/${n} submitted again; last ${(result.lastSubmittedMs / 1000).toFixed(1)} s after the first correction`);
+    return result;
+  } finally {
+    await stopStack(stack);
+  }
+}
+
+/** From one order's history: when its `retry` arrived and when it next became `submitted` (server times). */
+async function retryToSubmitted(client: Client, workflowId: string): Promise<{ retriedAt: number; submittedAt: number } | null> {
+  let retriedAt: number | null = null;
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const page = await client.workflowService.getWorkflowExecutionHistory({
+      namespace: client.options.namespace,
+      execution: { workflowId },
+      nextPageToken,
+    });
+    for (const event of page.history?.events ?? []) {
+      const at = tsToMs(event.eventTime);
+      if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED && event.workflowExecutionSignaledEventAttributes?.signalName === retrySignal.name) {
+        retriedAt ??= at;
+      } else if (retriedAt !== null && event.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES) {
+        const status = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.OrderStatus?.data;
+        if (status && JSON.parse(Buffer.from(status).toString('utf8')) === 'submitted') return { retriedAt, submittedAt: at };
+      }
+    }
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (nextPageToken);
+  return null;
+}

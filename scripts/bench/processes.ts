@@ -1,0 +1,257 @@
+// The bench's own helper processes (the ceiling worker, the bare HMAC route) and the stacks it
+// starts: each a separate Node process, measured and stopped by its pid.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { createInterface } from 'node:readline';
+import type { Client } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time';
+import { LocalStack, type PartName } from '../lib/local-stack';
+import { projectRoot } from '../temporal-binaries';
+import type { ENTRIES } from './build';
+import { sleep } from './stats';
+
+export type Built = Record<keyof typeof ENTRIES, string>;
+
+export interface StackChoice {
+  /** Temporal dev server state: in memory (LocalStack's default) or a SQLite file (as `npm start`). */
+  temporal: 'memory' | 'file';
+  /** How the worker and API run: compiled under node (as the Docker image), or through tsx (as `npm start`). */
+  runtime: 'built' | 'tsx';
+  /** Extra node flags for the worker process only (diagnosis, e.g. --max-old-space-size=256). */
+  workerNodeOptions: string[];
+}
+
+/** The last lines each process printed, shown when something fails. */
+const recent = new Map<string, string[]>();
+function remember(name: string, line: string): void {
+  const lines = recent.get(name) ?? [];
+  lines.push(line);
+  if (lines.length > 40) lines.shift();
+  recent.set(name, lines);
+}
+export function recentOutput(): string {
+  return [...recent.entries()].map(([name, lines]) => `--- ${name} ---\n${lines.join('\n')}`).join('\n');
+}
+
+/**
+ * A fresh stack: dev server, sandbox, worker and API, each its own process. The sandbox keeps its
+ * state in memory (no state file rewritten every 200 ms as the store grows), and the reconciliation
+ * schedule is paused so that a catch-up run does not land at a random point of a measurement.
+ */
+export async function startStack(choice: StackChoice, built: Built): Promise<LocalStack> {
+  const stack = await LocalStack.start({
+    persistent: choice.temporal === 'file',
+    env: { SANDBOX_STATE_FILE: '', RECONCILE_ENABLED: 'false' },
+    nodeArgs:
+      choice.runtime === 'built'
+        ? { worker: [...choice.workerNodeOptions, built.worker], api: [built.api] }
+        : { worker: [...choice.workerNodeOptions, '--import', 'tsx', 'worker/main.ts'], api: ['--import', 'tsx', 'api/main.ts'] },
+    log: (part: PartName, line: string) => remember(part, line),
+  });
+  liveStacks.add(stack);
+  return stack;
+}
+
+const liveStacks = new Set<LocalStack>();
+const liveProcesses = new Set<NodeProcess>();
+
+/** On Ctrl-C or SIGTERM: every process the bench started is killed, no orphan left behind. */
+export async function killEverything(): Promise<void> {
+  await Promise.all([...liveProcesses].map((p) => p.kill()));
+  await Promise.all(
+    [...liveStacks].map(async (stack) => {
+      for (const part of ['api', 'worker', 'sandbox', 'temporal'] as const) await stack.kill(part);
+      await stack.stop();
+    }),
+  );
+}
+
+/**
+ * Stops a stack once its measurement is over: the worker and the API are killed (a graceful stop
+ * would first work off their backlog), then the sandbox and the dev server stop as usual.
+ */
+export async function stopStack(stack: LocalStack): Promise<void> {
+  await stack.kill('api');
+  await stack.kill('worker');
+  await stack.stop();
+  liveStacks.delete(stack);
+}
+
+export class NodeProcess {
+  readonly launchedAt = Date.now();
+  private readonly exited: Promise<void>;
+  private readonly lineListeners: Array<(line: string) => void> = [];
+
+  private constructor(
+    readonly name: string,
+    private readonly proc: ChildProcess,
+  ) {
+    this.exited = new Promise((resolve) => proc.on('exit', () => resolve()));
+    for (const stream of [proc.stdout, proc.stderr]) {
+      createInterface({ input: stream! }).on('line', (line) => {
+        remember(name, line);
+        for (const listener of this.lineListeners) listener(line);
+      });
+    }
+  }
+
+  static start(name: string, args: string[], env: Record<string, string>): NodeProcess {
+    const proc = spawn(process.execPath, args, { cwd: projectRoot(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const started = new NodeProcess(name, proc);
+    liveProcesses.add(started);
+    return started;
+  }
+
+  get pid(): number {
+    return this.proc.pid!;
+  }
+
+  get running(): boolean {
+    return this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+
+  /** Resolves with the first printed line matching `pattern` (its match). */
+  waitForLine(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.name}: no line matching ${pattern} within ${timeoutMs / 1000} s`)), timeoutMs);
+      void this.exited.then(() => reject(new Error(`${this.name} exited while starting`)));
+      this.lineListeners.push((line) => {
+        const match = pattern.exec(line);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match);
+        }
+      });
+    });
+  }
+
+  rss(): number {
+    return rssOf(this.pid);
+  }
+
+  /** SIGINT, then SIGKILL after 15 s. */
+  async stop(): Promise<void> {
+    liveProcesses.delete(this);
+    if (!this.running) return;
+    this.proc.kill('SIGINT');
+    const killer = setTimeout(() => this.proc.kill('SIGKILL'), 15_000);
+    await this.exited;
+    clearTimeout(killer);
+  }
+
+  async kill(): Promise<void> {
+    liveProcesses.delete(this);
+    if (!this.running) return;
+    this.proc.kill('SIGKILL');
+    await this.exited;
+  }
+}
+
+/** Resident memory of a process in bytes (Linux /proc); NaN when it is gone. */
+export function rssOf(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) * 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU seconds (user + system) a live process has used; NaN when it is gone. */
+export function cpuSecondsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ
+  } catch {
+    return NaN;
+  }
+}
+
+/** Share of the machine's CPU per process over a window: the dev server, our parts, the bench itself. */
+export type CpuShares = Record<string, number>;
+
+/**
+ * Starts measuring the CPU time of the given processes (and of this process, as "bench"); `stop()`
+ * returns each one's share of the machine's capacity (all cores) over the window.
+ */
+export function cpuWindow(pids: Record<string, number | undefined>): { stop(): CpuShares } {
+  const t0 = Date.now();
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSecondsOf(pid)]));
+  const self0 = process.cpuUsage();
+  return {
+    stop() {
+      const capacity = ((Date.now() - t0) / 1000) * os.cpus().length;
+      const shares: CpuShares = {};
+      for (const [name, pid] of Object.entries(pids)) shares[name] = (cpuSecondsOf(pid) - before[name]) / capacity;
+      const self = process.cpuUsage(self0);
+      shares.bench = (self.user + self.system) / 1e6 / capacity;
+      return shares;
+    },
+  };
+}
+
+/** The stack's processes, named as the report names them. */
+export function stackPids(stack: LocalStack): Record<string, number | undefined> {
+  return { 'dev server': stack.pid('temporal'), worker: stack.pid('worker'), API: stack.pid('api'), sandbox: stack.pid('sandbox') };
+}
+
+/** Samples a value every `everyMs` until stopped; keeps the peak and the last. */
+export function sampler(read: () => number, everyMs = 500): { stop(): { peak: number; last: number } } {
+  let peak = NaN;
+  let last = NaN;
+  const take = () => {
+    const value = read();
+    if (Number.isFinite(value)) {
+      last = value;
+      peak = Number.isFinite(peak) ? Math.max(peak, value) : value;
+    }
+  };
+  take();
+  const timer = setInterval(take, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      return { peak, last };
+    },
+  };
+}
+
+/** Waits until a worker launched at `since` polls `taskQueue` (as LocalStack does for the order worker). */
+export async function waitForPoller(client: Client, taskQueue: string, since: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { pollers } = await client.workflowService.describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name: taskQueue } });
+    if (pollers.some((p) => tsToMs(p.lastAccessTime) >= since)) return;
+    if (Date.now() > deadline) throw new Error(`no worker polled ${taskQueue} within ${timeoutMs / 1000} s`);
+    await sleep(200);
+  }
+}
+
+/**
+ * Polls a visibility count until it reaches `target`. Returns when it did (ms epoch, resolution
+ * `everyMs`), or null when it made no progress for `stallMs` (the caller reports how far it got).
+ */
+export async function waitForCount(
+  client: Client,
+  query: string,
+  target: number,
+  { everyMs = 200, stallMs = 60_000, onCount }: { everyMs?: number; stallMs?: number; onCount?: (count: number) => void } = {},
+): Promise<{ reachedAt: number | null; count: number }> {
+  let best = -1;
+  let progressAt = Date.now();
+  for (;;) {
+    const { count } = await client.workflow.count(query);
+    const now = Date.now();
+    onCount?.(count);
+    if (count >= target) return { reachedAt: now, count };
+    if (count > best) {
+      best = count;
+      progressAt = now;
+    } else if (now - progressAt > stallMs) {
+      return { reachedAt: null, count };
+    }
+    await sleep(everyMs);
+  }
+}

@@ -1,0 +1,297 @@
+// The Markdown the bench prints and writes: the machine, the flags, one table, a sentence per
+// target, the rate-search steps, and how each figure was measured.
+import type { Machine } from './machine';
+import type { BenchOptions } from './options';
+import type { AckResult, AckRun, RateSearch } from './parts/ack';
+import type { CeilingResult } from './parts/ceiling';
+import type { OrdersResult } from './parts/orders';
+import type { ParkedResult } from './parts/parked';
+import { mb, ms, perSec, secs } from './stats';
+
+export interface BenchResults {
+  ceiling?: CeilingResult;
+  orders?: OrdersResult;
+  ack?: AckResult;
+  parked?: ParkedResult;
+  /** Parts that failed, with the error. */
+  failures: Record<string, string>;
+}
+
+export interface ReportInput {
+  startedAt: Date;
+  durationMs: number;
+  machine: Machine;
+  flags: string;
+  options: BenchOptions;
+  cpu: { wallSec: number; capacitySec: number; busySec: number; oursSec: number; otherSec: number };
+  results: BenchResults;
+}
+
+export const TARGETS = {
+  ordersToCeiling: 0.5,
+  ackP99Ms: 50,
+  ackRatioToBare: 2,
+  parkedRssBytes: 400e6,
+  resumeWithinMs: 60_000,
+} as const;
+
+type Verdict = 'met' | 'not met' | 'not measured';
+
+export function verdicts(results: BenchResults): Array<{ target: string; verdict: Verdict; sentence: string }> {
+  const { ceiling, orders, ack, parked } = results;
+  const out: Array<{ target: string; verdict: Verdict; sentence: string }> = [];
+
+  if (ceiling && orders && Number.isFinite(ceiling.perSec) && Number.isFinite(orders.perSec)) {
+    const ratio = orders.perSec / ceiling.perSec;
+    const met = ratio >= TARGETS.ordersToCeiling;
+    out.push({
+      target: 'Orders throughput ≥ 0.5 × the ceiling',
+      verdict: met ? 'met' : 'not met',
+      sentence: `${perSec(orders.perSec)} orders reached \`submitted\` against a ceiling of ${perSec(ceiling.perSec)} measured in the same run: ${ratio.toFixed(2)} × the ceiling (target ≥ 0.5 ×, i.e. ≥ ${perSec(ceiling.perSec * 0.5)}).`,
+    });
+  } else {
+    out.push({ target: 'Orders throughput ≥ 0.5 × the ceiling', verdict: 'not measured', sentence: notMeasured(results, ['ceiling', 'orders']) });
+  }
+
+  if (ack) {
+    const p99 = ack.ours.latency.p99;
+    const failures = failedCount(ack.ours);
+    const met = p99 <= TARGETS.ackP99Ms && failures === 0;
+    out.push({
+      target: `Webhook acknowledgement p99 ≤ 50 ms at ${ack.rate} deliveries/s`,
+      verdict: met ? 'met' : 'not met',
+      sentence: `At ${ack.rate}/s for ${ack.durationSec} s (open loop, every delivery a new order) our route's p99 was ${ms(p99)}${failures ? `, and ${failures} of ${ack.ours.sent} deliveries got no 2xx` : ''} (target ≤ 50 ms).`,
+    });
+    const ratio = p99 / ack.bare.latency.p99;
+    out.push({
+      target: 'Webhook acknowledgement p99 ≤ 2 × the bare HMAC route',
+      verdict: ratio <= TARGETS.ackRatioToBare ? 'met' : 'not met',
+      sentence: `Our p99 ${ms(p99)} against the bare route's ${ms(ack.bare.latency.p99)} under the same load: ${ratio.toFixed(1)} × (target ≤ 2 ×).`,
+    });
+  } else {
+    out.push({ target: 'Webhook acknowledgement p99 ≤ 50 ms, ≤ 2 × bare', verdict: 'not measured', sentence: notMeasured(results, ['ack']) });
+  }
+
+  if (parked) {
+    const rssMet = parked.workerRssParked < TARGETS.parkedRssBytes && parked.parked === parked.n;
+    out.push({
+      target: `${parked.n.toLocaleString('en-US')} parked orders with the worker under 400 MB resident`,
+      verdict: rssMet ? 'met' : 'not met',
+      sentence: `With ${parked.parked.toLocaleString('en-US')} of ${parked.n.toLocaleString('en-US')} orders parked, the worker's resident memory was ${mb(parked.workerRssParked)} (peak while they parked ${mb(parked.workerRssSetupPeak)}; target < 400 MB).`,
+    });
+    const resumeMet = parked.allSubmittedMs !== null && parked.lastSubmittedMs <= TARGETS.resumeWithinMs;
+    out.push({
+      target: 'All parked orders resumed within 60 s of their corrections',
+      verdict: resumeMet ? 'met' : 'not met',
+      sentence:
+        parked.allSubmittedMs === null
+          ? `Only ${parked.submitted} of ${parked.n} were \`submitted\` again when progress stopped (target: all within 60 s).`
+          : `The last order was \`submitted\` again ${secs(parked.lastSubmittedMs)} after the first correction (sending all ${parked.n.toLocaleString('en-US')} corrections took ${secs(parked.correctionsSentMs)}); per order, from its retry to \`submitted\`, p99 ${secs(parked.perOrder.p99)} (target: all within 60 s).`,
+    });
+  } else {
+    out.push({ target: '10,000 parked orders: worker < 400 MB, resumed within 60 s', verdict: 'not measured', sentence: notMeasured(results, ['parked']) });
+  }
+  return out;
+}
+
+function notMeasured(results: BenchResults, parts: string[]): string {
+  const failed = parts.filter((p) => results.failures[p]);
+  return failed.length ? `Not measured: ${failed.map((p) => `${p} failed (${results.failures[p]})`).join('; ')}.` : `Not measured in this run (--only).`;
+}
+
+function failedCount(run: AckRun): number {
+  return Object.values(run.failedStatuses).reduce((a, b) => a + b, 0) + run.errors;
+}
+
+function latencyCell(run: AckRun): string {
+  const failures = failedCount(run);
+  const extra = failures ? `; **${failures} of ${run.sent} without 2xx** (${[...Object.entries(run.failedStatuses).map(([s, c]) => `${c}× ${s}`), ...(run.errors ? [`${run.errors} unanswered`] : [])].join(', ')})` : `; all ${run.sent} answered 2xx`;
+  return `p50 ${ms(run.latency.p50)} · p95 ${ms(run.latency.p95)} · **p99 ${ms(run.latency.p99)}**${extra}`;
+}
+
+function searchCell(search: RateSearch): string {
+  return search.highest === null ? `none down to the minimum tried (${search.bound})` : `**${search.highest}/s** (${search.bound})`;
+}
+
+export function renderTable(input: ReportInput): string {
+  const { results, options } = input;
+  const { ceiling, orders, ack, parked } = results;
+  const v = Object.fromEntries(verdicts(results).map((x) => [x.target, x.verdict]));
+  const verdictOf = (prefix: string) => Object.entries(v).find(([t]) => t.startsWith(prefix))?.[1] ?? '—';
+  const rows: string[][] = [];
+  if (ceiling) {
+    rows.push([
+      '1 · Ceiling',
+      `${ceiling.n} trivial workflows (one no-op activity), bench worker on its own task queue; first start → all completed`,
+      ceiling.totalMs === null
+        ? `stalled at ${ceiling.completed}/${ceiling.n} completed`
+        : `**${perSec(ceiling.perSec)}** (${ceiling.n} in ${secs(ceiling.totalMs)}; all started after ${secs(ceiling.startsMs)})`,
+      '—',
+      '—',
+    ]);
+  } else if (results.failures.ceiling) rows.push(['1 · Ceiling', '', `failed: ${results.failures.ceiling}`, '—', '—']);
+  if (orders) {
+    const ratio = ceiling && Number.isFinite(orders.perSec) ? ` · **${(orders.perSec / ceiling.perSec).toFixed(2)} × ceiling**` : '';
+    rows.push([
+      '2 · Orders',
+      `${orders.n} signed \`orders/create\` webhooks through the API (${orders.connections} connections, autocannon); first delivery → all \`submitted\``,
+      orders.totalMs === null
+        ? `stalled at ${orders.submitted}/${orders.n} submitted (${Object.entries(orders.elsewhere).map(([s, c]) => `${c} ${s}`).join(', ')})`
+        : `**${perSec(orders.perSec)}** (${orders.n} in ${secs(orders.totalMs)})${ratio}; webhooks acknowledged at ${perSec(orders.delivery.achievedRate)}, p99 ${ms(orders.delivery.latency.p99)}${orders.delivery.non2xx || orders.delivery.errors ? `, ${orders.delivery.non2xx} non-2xx, ${orders.delivery.errors} errors` : ''}`,
+      '≥ 0.5 × ceiling',
+      verdictOf('Orders throughput'),
+    ]);
+  } else if (results.failures.orders) rows.push(['2 · Orders', '', `failed: ${results.failures.orders}`, '≥ 0.5 × ceiling', 'not measured']);
+  if (ack) {
+    rows.push([
+      '3 · Ack, our route',
+      `\`POST /webhooks/shopify\` at ${ack.rate}/s for ${ack.durationSec} s, open loop, each delivery a new order (worker running)`,
+      `${latencyCell(ack.ours)}; ${ack.ours.backlog ?? '?'} orders still \`syncing\` at the end`,
+      'p99 ≤ 50 ms',
+      verdictOf('Webhook acknowledgement p99 ≤ 50'),
+    ]);
+    rows.push([
+      '3 · Ack, our route, worker stopped',
+      'diagnosis: the same load on a fresh stack whose worker is stopped (the API and Temporal alone)',
+      latencyCell(ack.oursWithoutWorker),
+      '—',
+      '—',
+    ]);
+    rows.push(['3 · Ack, bare HMAC route', `express \`raw\` + \`verifyShopifyHmac\` + 200, same load and bodies`, latencyCell(ack.bare), '—', '—']);
+    rows.push(['3 · Ack, ratio', 'our p99 ÷ bare p99', `**${(ack.ours.latency.p99 / ack.bare.latency.p99).toFixed(1)} ×**`, '≤ 2 ×', verdictOf('Webhook acknowledgement p99 ≤ 2')]);
+    rows.push([
+      '3 · Highest rate, p99 < 1 s',
+      `open loop, ${options.stepDurationSec} s per step, all answered 2xx (steps below)`,
+      `our route ${searchCell(ack.oursSearch)}; bare route ${searchCell(ack.bareSearch)}`,
+      '—',
+      '—',
+    ]);
+  } else if (results.failures.ack) rows.push(['3 · Ack', '', `failed: ${results.failures.ack}`, 'p99 ≤ 50 ms; ≤ 2 × bare', 'not measured']);
+  if (parked) {
+    rows.push([
+      '4 · Parked, memory',
+      `${parked.n.toLocaleString('en-US')} orders in \`needs_attention\`/\`product_missing\`; worker RSS after ${options.settleSec} s parked`,
+      `**${mb(parked.workerRssParked)}** (${parked.parked.toLocaleString('en-US')} parked; peak while parking ${mb(parked.workerRssSetupPeak)}; setup ${secs(parked.setupMs)}; dev server ${mb(parked.serverRssParked)})`,
+      '< 400 MB',
+      verdictOf(`${parked.n.toLocaleString('en-US')} parked`),
+    ]);
+    rows.push([
+      '4 · Parked, resumed',
+      'product added in Vinoshipper, then `retry` to every order; first retry → last `submitted`',
+      parked.allSubmittedMs === null
+        ? `stalled at ${parked.submitted}/${parked.n} submitted`
+        : `**${secs(parked.lastSubmittedMs)}** (retries sent in ${secs(parked.correctionsSentMs)}); per order p50 ${secs(parked.perOrder.p50)} · p95 ${secs(parked.perOrder.p95)} · **p99 ${secs(parked.perOrder.p99)}**; worker RSS peak ${mb(parked.workerRssResumePeak)}`,
+      'all within 60 s',
+      verdictOf('All parked orders resumed'),
+    ]);
+  } else if (results.failures.parked) rows.push(['4 · Parked', '', `failed: ${results.failures.parked}`, '< 400 MB; 60 s', 'not measured']);
+  const header = ['part', 'measured', 'result', 'target', 'verdict'];
+  return [header, header.map(() => '---'), ...rows].map((r) => `| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`).join('\n');
+}
+
+function stepsTable(search: RateSearch, first: AckRun, withBacklog: boolean): string {
+  const runs = [first, ...search.steps].sort((a, b) => a.rate - b.rate);
+  const header = ['offered rate', 'seconds', 'p50', 'p95', 'p99', 'without 2xx', 'generator lag p99', ...(withBacklog ? ['still syncing at end'] : []), 'verdict'];
+  const rows = runs.map((r) => [
+    `${r.rate}/s`,
+    String(r.durationSec),
+    ms(r.latency.p50),
+    ms(r.latency.p95),
+    ms(r.latency.p99),
+    String(failedCount(r)),
+    ms(r.sendLagP99),
+    ...(withBacklog ? [String(r.backlog ?? '—')] : []),
+    r.verdict,
+  ]);
+  return [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+function renderCpu(results: BenchResults): string | null {
+  const rows: Array<[string, Record<string, number> | undefined]> = [
+    ['1 · ceiling', results.ceiling?.cpu],
+    ['2 · orders', results.orders?.cpu],
+    [`3 · our route at ${results.ack?.rate}/s`, results.ack?.ours.cpu],
+    [`3 · our route at ${results.ack?.rate}/s, worker stopped`, results.ack?.oursWithoutWorker.cpu],
+    ['4 · parked orders resuming', results.parked?.cpu],
+  ];
+  const present = rows.filter((r): r is [string, Record<string, number>] => !!r[1]);
+  if (!present.length) return null;
+  const columns = ['dev server', 'worker', 'API', 'sandbox', 'bench worker', 'bench'];
+  const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : `${Math.round(v * 100)} %`);
+  const header = ['measurement', ...columns, 'total'];
+  const body = present.map(([name, cpu]) => [
+    name,
+    ...columns.map((c) => pct(cpu[c])),
+    pct(Object.values(cpu).filter(Number.isFinite).reduce((a, b) => a + b, 0)),
+  ]);
+  return [header, header.map(() => '---'), ...body].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+export function renderReport(input: ReportInput): string {
+  const { machine, options, cpu, results } = input;
+  const gib = (machine.memoryBytes / 2 ** 30).toFixed(1);
+  const otherShare = cpu.capacitySec > 0 ? (cpu.otherSec / cpu.capacitySec) * 100 : 0;
+  const lines: string[] = [];
+  lines.push('# Benchmarks', '');
+  lines.push(
+    `Written by \`npm run bench\` (scripts/bench/) on ${input.startedAt.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}; the run took ${(input.durationMs / 60000).toFixed(1)} min. Every figure is what this run measured on this machine; the targets are from the issue, and nothing was tuned to meet them.`,
+    '',
+  );
+  lines.push('## Machine and run', '');
+  lines.push('| | |', '|---|---|');
+  lines.push(`| CPU | ${machine.cores} cores (${machine.model}) |`);
+  lines.push(`| memory | ${gib} GiB |`);
+  lines.push(`| Node | ${machine.node} |`);
+  lines.push(`| Temporal CLI (dev server) | ${machine.temporalCli} |`);
+  lines.push(`| OS | ${machine.os} |`);
+  lines.push(`| flags | \`${input.flags}\` |`);
+  lines.push(`| dev server | fresh per stack, ${options.temporal === 'memory' ? 'state in memory (the dev server default)' : 'state in a SQLite file (WAL, synchronous=NORMAL)'}, headless |`);
+  lines.push(
+    `| worker and API | ${options.runtime === 'built' ? 'compiled TypeScript under plain `node`, as the Docker image runs them' : 'through tsx, as `npm start` runs them'}; sandbox through tsx${options.workerNodeOptions.length ? `; **worker with \`${options.workerNodeOptions.join(' ')}\` (diagnosis, not the production default)**` : ''} |`,
+  );
+  lines.push(
+    `| other load | load average ${machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' / ')} at the start; during the run other processes used ${cpu.otherSec.toFixed(0)} CPU-seconds, ${otherShare.toFixed(1)} % of the machine's ${cpu.capacitySec.toFixed(0)} (the bench and its processes: ${cpu.oursSec.toFixed(0)}) |`,
+  );
+  lines.push('');
+  lines.push('## Results', '', renderTable(input), '');
+  lines.push('## Targets', '');
+  for (const v of verdicts(results)) lines.push(`- **${v.target}: ${v.verdict}.** ${v.sentence}`);
+  lines.push('');
+  if (results.ack) {
+    lines.push('## Highest rate with p99 under 1 s: the steps', '');
+    lines.push(
+      `A step passes when every delivery is answered 2xx within 10 s and p99 < 1 s. Latency counts from each request's due time, so when the load generator (on the same 2 cores) falls behind, that lag is part of the latency, never hidden; it is shown per step. Rates double from ${results.ack.rate}/s while they pass (up to --max-rate ${options.maxRate}/s) or halve while they fail, then one step at the geometric middle of the last pass and the first fail. Our route gets a fresh stack for every step.`,
+      '',
+    );
+    lines.push('Our route (`POST /webhooks/shopify`):', '', stepsTable(results.ack.oursSearch, results.ack.ours, true), '');
+    lines.push('Bare HMAC route:', '', stepsTable(results.ack.bareSearch, results.ack.bare, false), '');
+    const ac = results.ack.bareAutocannon;
+    lines.push(
+      `For comparison, the bare route under autocannon's own fixed-rate mode (\`overallRate\` ${results.ack.rate}, 10 connections, ${Math.round(ac.durationMs / 1000)} s): p50 ${ms(ac.latency.p50)} · p95 ${ms(ac.latency.p95)} · p99 ${ms(ac.latency.p99)} at ${perSec(ac.achievedRate)}, against p99 ${ms(results.ack.bare.latency.p99)} open loop. autocannon sends each connection's per-second quota back to back at the top of every second, so its "fixed rate" arrives in bursts; that is why part 3 uses an open-loop generator.`,
+      '',
+    );
+  }
+  const cpuTable = renderCpu(results);
+  if (cpuTable) {
+    lines.push('## Where the CPU went', '');
+    lines.push(`Each process's share of the whole machine (${machine.cores} cores = 100 %) while the measurement ran; "bench" is the load generator and the visibility polling.`, '', cpuTable, '');
+  }
+  lines.push(METHOD, '');
+  return lines.join('\n');
+}
+
+const METHOD = `## How it is measured
+
+Every part runs against fresh processes started by \`scripts/lib/local-stack.ts\`: a headless Temporal dev server on free ports, the sandbox (Shopify, Vinoshipper and Resend stand-ins, no artificial latency), cellarhand's worker and its API, each its own process, all on this one machine together with the load generator. Sizes are flags (\`npm run bench -- --help\`).
+
+- **Dev server state.** In memory, the dev server's own default and LocalStack's. \`--temporal file\` runs the same parts against a SQLite file (WAL, as \`npm start\` keeps it); in a check while the bench was built, parts 1 and 2 came out within 10 % of each other either way.
+- **Stacks.** Parts 1 and 2 share one stack; part 3 starts a fresh one for each run of our route; part 4 has its own. In every stack the sandbox keeps its state in memory (no state file) and the reconciliation schedule is paused (\`RECONCILE_ENABLED=false\`), so that a catch-up run does not land at a random point of a measurement; its cost is not measured here. Everything else is the default configuration.
+- **How our processes run.** The worker and the API run compiled (the bench compiles what they import with the options of \`npm run build\` into \`.cellarhand/bench/build\`) under plain \`node\`, as the Docker image runs \`node dist/worker/main.js\`. This matters for memory: through tsx (\`npm start\`, \`--runtime tsx\`) the idle worker is about 100 MB larger. The worker bundles the workflow code with webpack at start, as in production.
+- **1 · Ceiling.** \`scripts/bench/ceiling-workflows.ts\`: a workflow that runs one no-op activity and returns. A separate bench worker process (\`scripts/bench/ceiling-worker.ts\`, started like cellarhand's worker, with the same connection code, payload codec and worker options: \`maxCachedWorkflows\` 500, 20 concurrent activities) polls its own task queue on the same dev server; cellarhand's worker is running but idle. N workflows are started with 100 start calls in flight; the time runs from the first start until a visibility count (polled every 200 ms) sees all N completed. The bench worker is stopped before part 2.
+- **2 · Orders.** N distinct orders are placed in the sandbox store without a webhook, read back in the REST shape a webhook carries, and signed (setup). autocannon then delivers each exactly once to \`POST /webhooks/shopify\` over a fixed number of keep-alive connections (Shopify does not document its delivery concurrency; 10 stands for a burst of orders). Every order has two lines of SKUs the Vinoshipper sandbox stocks without limit, so each goes the whole way: catalogue check, submission, write-back to Shopify (whose \`orders/updated\` echo comes back through the API) and Vinoshipper's webhook hint (also through the API). The time runs from the first delivery until a visibility count (\`OrderStatus="submitted"\`, polled every 200 ms) sees all N.
+- **3 · Webhook acknowledgement.** Latency of \`POST /webhooks/shopify\` from the moment each request was due to the end of its answer, at a fixed offered rate with open-loop arrivals (\`scripts/bench/open-loop.ts\`: request *i* is sent at start + *i*/rate whether or not earlier ones were answered, over up to 1,024 keep-alive connections). Every delivery is a new order, so every request makes a real signal-with-start that starts a workflow, and the worker works on those orders meanwhile, as it would. autocannon's own fixed-rate mode is not used here: it sends each connection's per-second quota back to back at the top of every second, so the offered "rate" arrives in bursts (the comparison under the steps tables shows what that does to the bare route's p99). The bare route (\`scripts/bench/bare-hmac-server.ts\`) is an express app in its own process with \`express.raw\` and the same \`verifyShopifyHmac\`, answering 200; it gets the same bodies at the same rates while no stack is running, so it is the floor of this machine, and the ratio is the whole cost of our handler and of the work it hands to Temporal.
+- **4 · Parked orders.** Orders whose only SKU is unknown to Vinoshipper park in \`needs_attention\`/\`product_missing\` after one catalogue check and one issue email. Creating them is setup: they are placed in the sandbox store and handed to Temporal with \`OrderWorkflows.deliverSnapshot\`, the call the webhook route makes, 50 in flight. When all are parked and have sat for the settle time, the worker's resident memory (\`VmRSS\`) is read. The correction is the fix the README describes for a product missing in Vinoshipper: the product is added in the Vinoshipper sandbox, then every order gets \`retry\` (the ops API's signal), sent with the Temporal client, 50 in flight. The total runs from the first retry to the last order's \`OrderStatus=submitted\` upsert; per order, from its retry signal to that upsert, both read from its history (server timestamps, millisecond resolution).
+- **Webhook acknowledgement, worker stopped** is a diagnosis, not a target: the same load on a fresh stack whose worker was killed after start, so the API and the dev server have the machine to themselves. Set beside the main row it shows how much of our route's latency is the handler and Temporal, and how much is the worker competing for the same cores.
+- **Memory** is resident set size from \`/proc/<pid>/status\`, in MB of 10^6 bytes. It includes heap that V8 has not collected yet: with no \`--max-old-space-size\`, Node sizes the heap from the machine's memory (about 4.3 GB here), and V8 lets garbage accumulate long before it must. To see how much of the worker's RSS that is, run part 4 with \`--worker-node-options=--max-old-space-size=256\`.
+- **The dev server** keeps its state in SQLite through a single connection (temporalio/temporal#9686), which serializes its writes; the CPU table shows how much of the machine it took in each measurement, and the total column whether both cores were busy. Every process here shares the same 2 cores, so the throughput figures are those of this machine running the dev server, cellarhand and the load generator together; a production Temporal cluster (PostgreSQL, or Temporal Cloud) on its own machines behaves differently.
+- **Other load.** The machine's busy CPU time (\`/proc/stat\`) minus the CPU time of the bench and every process it started is what other work on the machine used during the run; the table at the top gives it.`;

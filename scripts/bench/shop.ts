@@ -1,0 +1,67 @@
+// Orders for the benchmark, made the way Shopify makes them: placed in the sandbox store without a
+// webhook (`?webhook=false`), read back in the REST shape every order webhook carries, then signed
+// with the shop's webhook secret. The bench sends them itself, so it controls the rate.
+import { signShopifyWebhook } from '../../integrations/shopify/webhooks';
+import type { LocalStack } from '../lib/local-stack';
+import { inPool } from './stats';
+
+/** SKUs the bench adds to the Vinoshipper sandbox with inventory that never runs out. */
+export const BENCH_SKUS = ['BENCH-RED-750', 'BENCH-WHITE-750'] as const;
+/** A SKU Vinoshipper does not know: orders with it park in needs_attention / product_missing. */
+export const MISSING_SKU = 'BENCH-MISSING-750';
+
+export interface SignedOrder {
+  id: string;
+  name: string;
+  body: Buffer;
+  headers: Record<string, string>;
+}
+
+export async function addProduct(stack: LocalStack, sku: string): Promise<void> {
+  await call('PUT', `${stack.sandboxUrl}/sandbox/vinoshipper/products/${sku}`, { name: sku, inventory: 1_000_000_000, price: '30.00' });
+}
+
+/**
+ * Places `count` orders in the sandbox store (no webhook sent) and returns each as a signed
+ * `orders/create` delivery: the exact REST JSON the store would have sent, HMAC'd with the first
+ * configured secret, and Shopify's headers.
+ */
+export async function placeOrders(stack: LocalStack, count: number, skus: readonly string[]): Promise<SignedOrder[]> {
+  const lineItems = skus.map((sku, i) => ({ sku, quantity: i === 0 ? 2 : 1, price: '30.00' }));
+  const ids: string[] = [];
+  await inPool(Array.from({ length: count }), 16, async () => {
+    const created = await call<{ id: string }>('POST', `${stack.sandboxUrl}/sandbox/shopify/orders?webhook=false`, { line_items: lineItems });
+    ids.push(created.id);
+  });
+  // One read of the whole store (the control route's list), instead of one GET per order.
+  const wanted = new Set(ids);
+  const all = await call<Array<Record<string, unknown>>>('GET', `${stack.sandboxUrl}/sandbox/shopify/orders`);
+  const secret = stack.config.shopify.webhookSecrets[0];
+  return all
+    .filter((view) => wanted.has(String(view.id)))
+    .map((view) => {
+      // The store's view adds what hangs off the order; the webhook carries the order alone.
+      const { metafields: _m, transactions: _t, fulfillment_orders: _f, ...order } = view;
+      const body = Buffer.from(JSON.stringify(order));
+      return {
+        id: String(order.id),
+        name: String(order.name),
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'x-shopify-topic': 'orders/create',
+          'x-shopify-hmac-sha256': signShopifyWebhook(body, secret),
+          'x-shopify-shop-domain': stack.config.shopify.shopDomain,
+          'x-shopify-api-version': '2026-10',
+          'x-shopify-webhook-id': `bench-${order.id}`,
+        },
+      };
+    });
+}
+
+async function call<T = unknown>(method: string, url: string, body?: unknown): Promise<T> {
+  const res = await fetch(url, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url} answered ${res.status}: ${text.slice(0, 300)}`);
+  return (text ? JSON.parse(text) : null) as T;
+}
