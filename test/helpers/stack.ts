@@ -15,6 +15,7 @@ import { createSandbox, type Sandbox } from '../../sandbox';
 import { createDataConverter } from '../../temporal/data-converter';
 import { OrderWorkflows } from '../../temporal/order-workflows';
 import { createOrderWorker } from '../../worker/create-worker';
+import { close, listen } from './servers';
 
 export interface Stack {
   config: Config;
@@ -55,8 +56,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (options.server === 'time-skipping') await registerSearchAttributes(env);
 
   // Listen first, attach the apps after: the sandbox must know the API's URL and the API the sandbox's.
-  const apiServer = await listen();
-  const sandboxServer = await listen();
+  const apiServer = await listening();
+  const sandboxServer = await listening();
   const apiUrl = `http://127.0.0.1:${port(apiServer)}`;
   const sandboxUrl = `http://127.0.0.1:${port(sandboxServer)}`;
   const config = loadConfig({
@@ -121,18 +122,14 @@ function executable(variable: string) {
   return JSON.parse(value);
 }
 
-function listen(): Promise<Server> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
+/** A server listening on an ephemeral port, its request handler attached later. */
+async function listening(): Promise<Server> {
+  const server = createServer();
+  await listen(server);
+  return server;
 }
 
 function port(server: Server): number {
   return (server.address() as AddressInfo).port;
 }
 
-function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
-}

@@ -1,13 +1,12 @@
 // ShopifyAdmin through Shopify's official client, over real HTTP, against the sandbox store; its
 // webhooks go to a small local receiver that checks their signatures.
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ShopifyAdmin } from '../../integrations/shopify/admin';
 import { ShopifyError, isTransient } from '../../integrations/shopify/errors';
 import { toOrderSnapshot, shopifyOrderPayloadSchema, verifyShopifyHmac } from '../../integrations/shopify/webhooks';
 import { createShopifySandbox, type ShopifySandbox } from '../../sandbox/shopify';
+import { close, listen } from '../helpers/servers';
 
 const SHOP = 'cellarhand-test.myshopify.com';
 const TOKEN = 'shpat_test_token';
@@ -28,16 +27,6 @@ let receiver: Server;
 let received: Received[];
 let admin: ShopifyAdmin;
 
-async function listen(server: Server): Promise<string> {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-}
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -1,11 +1,10 @@
 // The Shopify sandbox's own contract: control routes, webhook delivery like Shopify's, and the
 // GraphQL rules it enforces (token, @idempotent, search syntax).
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { signShopifyWebhook, verifyShopifyHmac } from '../../integrations/shopify/webhooks';
 import { createShopifySandbox, type ShopifySandbox } from '../../sandbox/shopify';
+import { close, listen } from '../helpers/servers';
 
 const SHOP = 'cellarhand-test.myshopify.com';
 const TOKEN = 'shpat_test_token';
@@ -24,16 +23,6 @@ let hits: Hit[];
 /** How the receiver answers the next requests; default 200. */
 let answer: (res: ServerResponse) => void;
 
-async function listen(server: Server): Promise<string> {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-}
 
 beforeAll(async () => {
   hits = [];

@@ -4,10 +4,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { VinoshipperError, classifyRejection, isTransient, toOrderView } from '../../integrations/vinoshipper/classify';
-import { toVinoshipperOrder } from '../../integrations/vinoshipper/mapping';
-import type { VinoshipperOrderRequest } from '../../integrations/vinoshipper/types';
-import type { OrderSnapshot } from '../../domain/order';
-import { API_SECRET, orderSnapshot, startSandbox, type RunningSandbox } from './vinoshipper-fixtures';
+import { API_SECRET, requestFor, startSandbox, type RunningSandbox } from './vinoshipper-fixtures';
 
 let vs: RunningSandbox;
 beforeAll(async () => {
@@ -16,13 +13,6 @@ beforeAll(async () => {
 afterAll(() => vs.stop());
 beforeEach(() => vs.reset());
 
-function requestFor(number: string, overrides: Partial<OrderSnapshot> = {}): VinoshipperOrderRequest {
-  return toVinoshipperOrder(orderSnapshot(overrides), {
-    vinoshipperOrderNumber: number,
-    dateOfBirthAttribute: 'date_of_birth',
-    shippingRate: { carrier: 'UPS', rateCode: '03' },
-  });
-}
 
 async function failure(promise: Promise<unknown>): Promise<VinoshipperError> {
   const err = await promise.then(

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { OrderAddress, OrderSnapshot } from '../../domain/order';
 import { VinoshipperClient } from '../../integrations/vinoshipper/client';
+import { toVinoshipperOrder } from '../../integrations/vinoshipper/mapping';
+import type { VinoshipperOrderRequest } from '../../integrations/vinoshipper/types';
 import { createVinoshipperSandbox, type VinoshipperSandboxOptions } from '../../sandbox/vinoshipper';
 
 export const API_KEY = '1001.abcdef';
@@ -102,4 +104,13 @@ export async function startSandbox(opts: Partial<VinoshipperSandboxOptions> = {}
       await once(server, 'close');
     },
   };
+}
+
+/** The Vinoshipper request cellarhand would send for a snapshot, under the given order number. */
+export function requestFor(number: string, overrides: Partial<OrderSnapshot> = {}): VinoshipperOrderRequest {
+  return toVinoshipperOrder(orderSnapshot(overrides), {
+    vinoshipperOrderNumber: number,
+    dateOfBirthAttribute: 'date_of_birth',
+    shippingRate: { carrier: 'UPS', rateCode: '03' },
+  });
 }

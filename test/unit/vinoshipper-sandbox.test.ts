@@ -4,10 +4,8 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { VinoshipperError, toOrderView } from '../../integrations/vinoshipper/classify';
-import { toVinoshipperOrder } from '../../integrations/vinoshipper/mapping';
-import type { VinoshipperOrderRequest } from '../../integrations/vinoshipper/types';
 import type { OrderSnapshot } from '../../domain/order';
-import { API_KEY, API_SECRET, orderSnapshot, shippingAddress, startSandbox, type RunningSandbox } from './vinoshipper-fixtures';
+import { API_KEY, API_SECRET, requestFor, shippingAddress, startSandbox, type RunningSandbox } from './vinoshipper-fixtures';
 
 let vs: RunningSandbox;
 beforeAll(async () => {
@@ -16,13 +14,6 @@ beforeAll(async () => {
 afterAll(() => vs.stop());
 beforeEach(() => vs.reset());
 
-function requestFor(number: string, overrides: Partial<OrderSnapshot> = {}): VinoshipperOrderRequest {
-  return toVinoshipperOrder(orderSnapshot(overrides), {
-    vinoshipperOrderNumber: number,
-    dateOfBirthAttribute: 'date_of_birth',
-    shippingRate: { carrier: 'UPS', rateCode: '03' },
-  });
-}
 const shipTo = (changes: Partial<typeof shippingAddress>) => ({ shippingAddress: { ...shippingAddress, ...changes } });
 
 async function submit(number: string, overrides: Partial<OrderSnapshot> = {}) {
