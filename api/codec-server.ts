@@ -45,19 +45,21 @@ export function codecServerRoutes(config: Pick<Config, 'env' | 'codec'>, options
   });
 
   const parseBody = express.json({ limit: BODY_LIMIT });
-  const handle = (operation: 'encode' | 'decode'): RequestHandler => async (req, res) => {
-    const payloads = fromJson(req.body);
-    let result: Payload[];
-    try {
-      result = operation === 'encode' ? await codec.encode(payloads) : await codec.decode(payloads);
-    } catch (err) {
-      if (err instanceof PayloadDecryptionError) throw new HttpError(422, err.message);
-      // Anything else: say what failed, not with which data.
-      console.error(`codec server: ${operation} failed: ${err instanceof Error ? err.name : 'error'}`);
-      throw new HttpError(500, `Could not ${operation} the payloads`);
-    }
-    res.json({ payloads: result.map(toJson) });
-  };
+  const handle =
+    (operation: 'encode' | 'decode'): RequestHandler =>
+    async (req, res) => {
+      const payloads = fromJson(req.body);
+      let result: Payload[];
+      try {
+        result = operation === 'encode' ? await codec.encode(payloads) : await codec.decode(payloads);
+      } catch (err) {
+        if (err instanceof PayloadDecryptionError) throw new HttpError(422, err.message);
+        // Anything else: say what failed, not with which data.
+        console.error(`codec server: ${operation} failed: ${err instanceof Error ? err.name : 'error'}`);
+        throw new HttpError(500, `Could not ${operation} the payloads`);
+      }
+      res.json({ payloads: result.map(toJson) });
+    };
 
   for (const operation of ['encode', 'decode'] as const) {
     router.post(`/codec/${operation}`, requireBearer(config.codec.serverToken), parseBody, handle(operation));
@@ -106,7 +108,11 @@ function requireBearer(token: string): RequestHandler {
 
 function requirePathToken(token: string, allowed: boolean): RequestHandler {
   return (req, _res, next) => {
-    if (!allowed) throw new HttpError(401, 'The token-in-path codec endpoint is off in production; send Authorization: Bearer <CODEC_SERVER_TOKEN> to /codec/encode or /codec/decode');
+    if (!allowed)
+      throw new HttpError(
+        401,
+        'The token-in-path codec endpoint is off in production; send Authorization: Bearer <CODEC_SERVER_TOKEN> to /codec/encode or /codec/decode',
+      );
     if (!sameSecret(String(req.params.token), token)) throw new HttpError(401, 'Wrong codec server token');
     next();
   };

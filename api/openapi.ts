@@ -6,7 +6,10 @@ import { listQuery, noteBody, orderId, reasonBody, retryBody } from './ops';
 import { vinoshipperHintSchema } from './vinoshipper-webhooks';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
-const error = { description: 'JSON `{ "error": "…" }`', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } } } } } };
+const error = {
+  description: 'JSON `{ "error": "…" }`',
+  content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } } } } },
+};
 const json = (s: z.ZodType) => ({ required: true, content: { 'application/json': { schema: schema(s) } } });
 const ok = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
 const bearer = [{ opsToken: [] }];
@@ -76,10 +79,20 @@ export function openApiDocument(): object {
         },
       },
       '/api/orders': {
-        get: { summary: 'Orders from Temporal visibility', security: bearer, parameters: listParameters, responses: { 200: ok('`{ orders: [...] }`'), 400: error, 401: error } },
+        get: {
+          summary: 'Orders from Temporal visibility',
+          security: bearer,
+          parameters: listParameters,
+          responses: { 200: ok('`{ orders: [...] }`'), 400: error, 401: error },
+        },
       },
       '/api/orders/{shopifyOrderId}': {
-        get: { summary: 'The order’s status query', security: bearer, parameters: [idParam], responses: { 200: ok('Status, issue, timeline'), 401: error, 404: error } },
+        get: {
+          summary: 'The order’s status query',
+          security: bearer,
+          parameters: [idParam],
+          responses: { 200: ok('Status, issue, timeline'), 401: error, 404: error },
+        },
       },
       '/api/orders/{shopifyOrderId}/retry': signalRoute('Check again now', retryBody),
       '/api/orders/{shopifyOrderId}/refund': signalRoute('Refund in full and cancel in Vinoshipper', reasonBody),

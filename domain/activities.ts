@@ -3,14 +3,10 @@
 import type { IssueType, OrderSnapshot, VinoshipperOrderView } from './order';
 
 /** The order's lines checked against Vinoshipper's catalogue before submission. */
-export type CatalogCheck =
-  | { ok: true }
-  | { ok: false; issueType: Extract<IssueType, 'product_missing' | 'inventory_unavailable'>; details: string };
+export type CatalogCheck = { ok: true } | { ok: false; issueType: Extract<IssueType, 'product_missing' | 'inventory_unavailable'>; details: string };
 
 /** What a `PUT /orders/{n}` came to. Transport failures are thrown (and retried), not returned. */
-export type SubmissionResult =
-  | { kind: 'submitted'; order: VinoshipperOrderView }
-  | { kind: 'rejected'; issueType: IssueType; details: string };
+export type SubmissionResult = { kind: 'submitted'; order: VinoshipperOrderView } | { kind: 'rejected'; issueType: IssueType; details: string };
 
 export interface SubmitOrderInput {
   snapshot: OrderSnapshot;

@@ -47,10 +47,7 @@ export const ISSUE_WORDING: Record<IssueType, IssueWording> = {
   invalid_address: {
     scenario: 'Scenario 2: Vinoshipper order exists but has issues',
     title: 'Invalid customer address',
-    steps: [
-      'Contact the customer to confirm the shipping address.',
-      'Update the address on the order in Shopify: cellarhand will resend it automatically.',
-    ],
+    steps: ['Contact the customer to confirm the shipping address.', 'Update the address on the order in Shopify: cellarhand will resend it automatically.'],
   },
   order_item_issue: {
     scenario: 'Scenario 2: Vinoshipper order exists but has issues',

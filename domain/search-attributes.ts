@@ -9,10 +9,4 @@ export const ShopifyOrderNameKey = defineSearchAttributeKey('ShopifyOrderName', 
 export const VinoshipperOrderNumberKey = defineSearchAttributeKey('VinoshipperOrderNumber', 'KEYWORD');
 
 /** Every custom key, for registering them with a server (dev server flags, operator service). */
-export const ORDER_SEARCH_ATTRIBUTES = [
-  OrderStatusKey,
-  IssueTypeKey,
-  ShopDomainKey,
-  ShopifyOrderNameKey,
-  VinoshipperOrderNumberKey,
-];
+export const ORDER_SEARCH_ATTRIBUTES = [OrderStatusKey, IssueTypeKey, ShopDomainKey, ShopifyOrderNameKey, VinoshipperOrderNumberKey];

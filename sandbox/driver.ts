@@ -42,7 +42,11 @@ export class StackDriver {
 
   // ---- the Shopify store ----
   async placeOrder(order: Record<string, unknown>, { webhook = true } = {}): Promise<PlacedOrder> {
-    const created = await this.call<{ id: string; name: string }>('POST', `${this.opts.sandboxUrl}/sandbox/shopify/orders${webhook ? '' : '?webhook=false'}`, order);
+    const created = await this.call<{ id: string; name: string }>(
+      'POST',
+      `${this.opts.sandboxUrl}/sandbox/shopify/orders${webhook ? '' : '?webhook=false'}`,
+      order,
+    );
     return { ...created, vinoshipperOrderNumber: `${this.opts.orderPrefix ?? 'CH-'}${created.name.replace('#', '')}` };
   }
   updateOrder(id: string, changes: Record<string, unknown>) {
@@ -122,14 +126,16 @@ export class StackDriver {
 
   /** Waits until Temporal visibility (through the ops API list) shows the order with this status / issue type. */
   async waitForListing(id: string, status: OrderStatus, issueType?: IssueType): Promise<OrderListing> {
-    return this.poll(`order ${id} listed as ${status}${issueType ? `/${issueType}` : ''}`, async () =>
-      (await this.list({ status, issueType })).find((o) => o.shopifyOrderId === id) ?? null,
+    return this.poll(
+      `order ${id} listed as ${status}${issueType ? `/${issueType}` : ''}`,
+      async () => (await this.list({ status, issueType })).find((o) => o.shopifyOrderId === id) ?? null,
     );
   }
 
   async waitForEmail(orderName: string, subjectPart: string): Promise<CapturedEmail> {
-    return this.poll(`an email about ${orderName} with “${subjectPart}”`, async () =>
-      (await this.emailsAbout(orderName)).find((e) => e.subject.includes(subjectPart)) ?? null,
+    return this.poll(
+      `an email about ${orderName} with “${subjectPart}”`,
+      async () => (await this.emailsAbout(orderName)).find((e) => e.subject.includes(subjectPart)) ?? null,
     );
   }
 

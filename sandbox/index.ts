@@ -63,7 +63,9 @@ export function createSandbox(config: Config, publicUrl = config.sandbox.url, op
   file?.load((state) => {
     if (!importState(state)) return false;
     const { shopify: s, vinoshipper: v, resend: r } = exportState();
-    console.log(`[sandbox] restored ${s.orders.length} Shopify orders, ${v.orders.length} Vinoshipper orders and ${r.emails.length} emails from ${options.stateFile}`);
+    console.log(
+      `[sandbox] restored ${s.orders.length} Shopify orders, ${v.orders.length} Vinoshipper orders and ${r.emails.length} emails from ${options.stateFile}`,
+    );
     return true;
   });
 
@@ -104,7 +106,8 @@ export function createSandbox(config: Config, publicUrl = config.sandbox.url, op
     const saved = parseState('sandbox', sandboxStateSchema, state);
     // Half a restore is worse than none: Shopify orders whose Vinoshipper side is missing.
     try {
-      const ok = saved !== null && [shopify.importState(saved.shopify), vinoshipper.importState(saved.vinoshipper), resend.importState(saved.resend)].every(Boolean);
+      const ok =
+        saved !== null && [shopify.importState(saved.shopify), vinoshipper.importState(saved.vinoshipper), resend.importState(saved.resend)].every(Boolean);
       if (ok) {
         file?.schedule();
         return true;

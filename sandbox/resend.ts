@@ -89,7 +89,12 @@ export function createResendSandbox(opts: { apiKey: string }): ResendSandbox {
   api.post('/emails', (req, res) => {
     const auth = req.get('authorization');
     if (!auth?.startsWith('Bearer ')) {
-      return resendError(res, 401, 'missing_api_key', 'Missing API key in the authorization header. Include the following header Authorization: Bearer YOUR_API_KEY in the request.');
+      return resendError(
+        res,
+        401,
+        'missing_api_key',
+        'Missing API key in the authorization header. Include the following header Authorization: Bearer YOUR_API_KEY in the request.',
+      );
     }
     if (auth.slice('Bearer '.length) !== opts.apiKey) return resendError(res, 403, 'invalid_api_key', 'API key is invalid');
 
@@ -109,11 +114,18 @@ export function createResendSandbox(opts: { apiKey: string }): ResendSandbox {
     if (key !== null && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
       return resendError(res, 400, 'invalid_idempotency_key', `The key must be between 1-${MAX_IDEMPOTENCY_KEY_LENGTH} chars.`);
     }
-    const fingerprint = createHash('sha256').update(JSON.stringify([email.from, email.to, email.subject, email.html, email.text])).digest('hex');
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify([email.from, email.to, email.subject, email.html, email.text]))
+      .digest('hex');
     const earlier = key === null ? undefined : idempotent.get(key);
     if (earlier && Date.now() - earlier.at < IDEMPOTENCY_WINDOW_MS) {
       if (earlier.fingerprint !== fingerprint) {
-        return resendError(res, 409, 'invalid_idempotent_request', 'Same idempotency key used with a different request payload. Change your idempotency key or payload.');
+        return resendError(
+          res,
+          409,
+          'invalid_idempotent_request',
+          'Same idempotency key used with a different request payload. Change your idempotency key or payload.',
+        );
       }
       return res.status(200).json({ id: earlier.id });
     }
@@ -153,7 +165,8 @@ export function createResendSandbox(opts: { apiKey: string }): ResendSandbox {
       return res.json({ fault });
     }
     const parsed = faultSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return res.status(400).json({ message: 'Expected { status: 429 | 500 | 503, count }', problems: parsed.error.issues.map((i) => i.message) });
+    if (!parsed.success)
+      return res.status(400).json({ message: 'Expected { status: 429 | 500 | 503, count }', problems: parsed.error.issues.map((i) => i.message) });
     fault = { status: parsed.data.status, remaining: parsed.data.count };
     res.json({ fault });
   });
@@ -192,7 +205,12 @@ function resendError(res: Response, statusCode: number, name: string, message: s
 
 const resendErrorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   const status = typeof err?.status === 'number' && err.status < 500 ? err.status : 500;
-  resendError(res, status, status === 500 ? 'internal_server_error' : 'validation_error', status === 500 ? 'An unexpected error occurred.' : String(err.message));
+  resendError(
+    res,
+    status,
+    status === 500 ? 'internal_server_error' : 'validation_error',
+    status === 500 ? 'An unexpected error occurred.' : String(err.message),
+  );
 };
 
 const controlErrorHandler: ErrorRequestHandler = (err, _req, res, _next) => {

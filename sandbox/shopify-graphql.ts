@@ -92,7 +92,8 @@ export function createShopifyGraphql(store: ShopifyStore) {
     metafieldsSet: (args: { metafields: { ownerId: string; namespace?: string | null; key: string; value: string; type?: string | null }[] }, ctx: Context) => {
       const userErrors: (UserError & { code: string; elementIndex: number })[] = [];
       args.metafields.forEach((m, i) => {
-        if (!orderByGid(m.ownerId)) userErrors.push({ field: ['metafields', String(i), 'ownerId'], message: 'Owner does not exist.', code: 'INVALID_VALUE', elementIndex: i });
+        if (!orderByGid(m.ownerId))
+          userErrors.push({ field: ['metafields', String(i), 'ownerId'], message: 'Owner does not exist.', code: 'INVALID_VALUE', elementIndex: i });
         if (!m.type) userErrors.push({ field: ['metafields', String(i), 'type'], message: "Type can't be blank.", code: 'BLANK', elementIndex: i });
       });
       // All or nothing, like Shopify: one bad entry sets none.
@@ -155,7 +156,10 @@ export function createShopifyGraphql(store: ShopifyStore) {
       const ids = args.fulfillment.lineItemsByFulfillmentOrder.map((x) => parseGid(x.fulfillmentOrderId, 'FulfillmentOrder') ?? -1);
       const record = store.all().find((r) => r.fulfillmentOrders.some((fo) => fo.id === ids[0]));
       if (!record) {
-        return { fulfillment: null, userErrors: [{ field: ['fulfillment', 'lineItemsByFulfillmentOrder', '0', 'fulfillmentOrderId'], message: 'Fulfillment order does not exist.' }] };
+        return {
+          fulfillment: null,
+          userErrors: [{ field: ['fulfillment', 'lineItemsByFulfillmentOrder', '0', 'fulfillmentOrderId'], message: 'Fulfillment order does not exist.' }],
+        };
       }
       const tracking = args.fulfillment.trackingInfo;
       const result = store.fulfil(record, {
@@ -170,7 +174,11 @@ export function createShopifyGraphql(store: ShopifyStore) {
   };
 
   async function run(request: GraphqlRequest, apiVersion: string): Promise<GraphqlOutcome> {
-    const failed = (errors: GraphQLError[]): GraphqlOutcome => ({ body: { errors: errors.map((e) => e.toJSON()), extensions: { cost: COST } }, rootFields: [], changed: [] });
+    const failed = (errors: GraphQLError[]): GraphqlOutcome => ({
+      body: { errors: errors.map((e) => e.toJSON()), extensions: { cost: COST } },
+      rootFields: [],
+      changed: [],
+    });
     if (typeof request.query !== 'string') return failed([new GraphQLError('Required parameter missing or invalid: query')]);
     let document: DocumentNode;
     try {
@@ -194,7 +202,11 @@ export function createShopifyGraphql(store: ShopifyStore) {
       operationName,
     });
     return {
-      body: { ...(result.data === undefined ? {} : { data: result.data }), ...(result.errors ? { errors: result.errors.map((e) => e.toJSON()) } : {}), extensions: { cost: COST } },
+      body: {
+        ...(result.data === undefined ? {} : { data: result.data }),
+        ...(result.errors ? { errors: result.errors.map((e) => e.toJSON()) } : {}),
+        extensions: { cost: COST },
+      },
       rootFields,
       changed: [...context.changed],
     };

@@ -30,14 +30,74 @@ export const SHOPIFY_ADMIN_SCHEMA_SDL = /* GraphQL */ `
     fulfillmentCreate(fulfillment: FulfillmentInput!, message: String): FulfillmentCreatePayload
   }
 
-  enum OrderSortKeys { CREATED_AT ID UPDATED_AT }
-  enum OrderDisplayFinancialStatus { AUTHORIZED EXPIRED PAID PARTIALLY_PAID PARTIALLY_REFUNDED PENDING REFUNDED VOIDED }
-  enum OrderDisplayFulfillmentStatus { FULFILLED IN_PROGRESS ON_HOLD OPEN PARTIALLY_FULFILLED PENDING_FULFILLMENT REQUEST_DECLINED RESTOCKED SCHEDULED UNFULFILLED }
-  enum OrderTransactionKind { AUTHORIZATION CAPTURE CHANGE EMV_AUTHORIZATION REFUND SALE SUGGESTED_REFUND VOID }
-  enum OrderTransactionStatus { AWAITING_RESPONSE ERROR FAILURE PENDING SUCCESS UNKNOWN }
-  enum FulfillmentOrderStatus { CANCELLED CLOSED INCOMPLETE IN_PROGRESS ON_HOLD OPEN SCHEDULED }
-  enum FulfillmentStatus { CANCELLED ERROR FAILURE OPEN PENDING SUCCESS }
-  enum RefundLineItemRestockType { CANCEL LEGACY_RESTOCK NO_RESTOCK RETURN }
+  enum OrderSortKeys {
+    CREATED_AT
+    ID
+    UPDATED_AT
+  }
+  enum OrderDisplayFinancialStatus {
+    AUTHORIZED
+    EXPIRED
+    PAID
+    PARTIALLY_PAID
+    PARTIALLY_REFUNDED
+    PENDING
+    REFUNDED
+    VOIDED
+  }
+  enum OrderDisplayFulfillmentStatus {
+    FULFILLED
+    IN_PROGRESS
+    ON_HOLD
+    OPEN
+    PARTIALLY_FULFILLED
+    PENDING_FULFILLMENT
+    REQUEST_DECLINED
+    RESTOCKED
+    SCHEDULED
+    UNFULFILLED
+  }
+  enum OrderTransactionKind {
+    AUTHORIZATION
+    CAPTURE
+    CHANGE
+    EMV_AUTHORIZATION
+    REFUND
+    SALE
+    SUGGESTED_REFUND
+    VOID
+  }
+  enum OrderTransactionStatus {
+    AWAITING_RESPONSE
+    ERROR
+    FAILURE
+    PENDING
+    SUCCESS
+    UNKNOWN
+  }
+  enum FulfillmentOrderStatus {
+    CANCELLED
+    CLOSED
+    INCOMPLETE
+    IN_PROGRESS
+    ON_HOLD
+    OPEN
+    SCHEDULED
+  }
+  enum FulfillmentStatus {
+    CANCELLED
+    ERROR
+    FAILURE
+    OPEN
+    PENDING
+    SUCCESS
+  }
+  enum RefundLineItemRestockType {
+    CANCEL
+    LEGACY_RESTOCK
+    NO_RESTOCK
+    RETURN
+  }
 
   type PageInfo {
     hasNextPage: Boolean!

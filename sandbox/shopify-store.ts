@@ -309,7 +309,14 @@ export class ShopifyStore {
     const now = new Date().toISOString();
     const existing = record.metafields.find((m) => m.namespace === input.namespace && m.key === input.key);
     if (existing && existing.value === input.value && existing.type === input.type) return { metafield: existing, changed: false };
-    const metafield = existing ?? { id: this.nextId('metafield'), ...input, owner_id: record.order.id, owner_resource: 'order' as const, created_at: now, updated_at: now };
+    const metafield = existing ?? {
+      id: this.nextId('metafield'),
+      ...input,
+      owner_id: record.order.id,
+      owner_resource: 'order' as const,
+      created_at: now,
+      updated_at: now,
+    };
     if (existing) Object.assign(existing, { value: input.value, type: input.type, updated_at: now });
     else record.metafields.push(metafield);
     this.touch(record);
@@ -388,7 +395,11 @@ export class ShopifyStore {
     const targets = input.fulfillmentOrderIds.map((id) => record.fulfillmentOrders.find((fo) => fo.id === id));
     const userErrors: UserError[] = [];
     targets.forEach((fo, i) => {
-      if (!fo) userErrors.push({ field: ['fulfillment', 'lineItemsByFulfillmentOrder', String(i), 'fulfillmentOrderId'], message: 'Fulfillment order does not exist.' });
+      if (!fo)
+        userErrors.push({
+          field: ['fulfillment', 'lineItemsByFulfillmentOrder', String(i), 'fulfillmentOrderId'],
+          message: 'Fulfillment order does not exist.',
+        });
       else if (fo.status !== 'OPEN') {
         userErrors.push({ field: ['fulfillment'], message: `Fulfillment order ${fo.id} has an unfulfillable status= ${fo.status.toLowerCase()}.` });
       }
@@ -458,5 +469,8 @@ export class ShopifyStore {
 }
 
 function joinTags(tags: string | string[] | undefined): string {
-  return (Array.isArray(tags) ? tags : splitTags(tags)).map((t) => t.trim()).filter(Boolean).join(', ');
+  return (Array.isArray(tags) ? tags : splitTags(tags))
+    .map((t) => t.trim())
+    .filter(Boolean)
+    .join(', ');
 }

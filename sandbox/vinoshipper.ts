@@ -125,9 +125,15 @@ const faultsBody = z.object({
 const productBody = z.object({
   name: z.string().trim().min(1).optional(),
   inventory: z.number().int().min(0),
-  price: z.string().regex(/^\d+(\.\d{1,2})?$/).optional(),
+  price: z
+    .string()
+    .regex(/^\d+(\.\d{1,2})?$/)
+    .optional(),
 });
-const problemBody = z.object({ type: z.enum(['customer_verification', 'invalid_address', 'order_item', 'compliance']), message: z.string().trim().min(1).optional() });
+const problemBody = z.object({
+  type: z.enum(['customer_verification', 'invalid_address', 'order_item', 'compliance']),
+  message: z.string().trim().min(1).optional(),
+});
 const shipBody = z.object({ trackingNumber: z.string().trim().min(1), carrier: z.string().trim().min(1).optional() });
 const complianceBody = z.object({ blockedStates: z.array(z.string().regex(/^[A-Za-z]{2}$/, 'must be a two-letter state code')) });
 
@@ -535,11 +541,13 @@ export function createVinoshipperSandbox(opts: VinoshipperSandboxOptions): Vinos
     const order = findOrder(req, res);
     if (!order) return;
     const n = escapeHtml(order.orderNumber);
-    res.type('html').send(
-      `<!doctype html><meta charset="utf-8"><title>ID upload ${n} (sandbox)</title>` +
-        `<h1>Vinoshipper ID upload (sandbox)</h1><p>Order ${n}: in Vinoshipper the customer uploads a government ID here.</p>` +
-        `<form method="post" action="../orders/${encodeURIComponent(order.orderNumber)}/approve"><button>Accept the ID and approve the order</button></form>`,
-    );
+    res
+      .type('html')
+      .send(
+        `<!doctype html><meta charset="utf-8"><title>ID upload ${n} (sandbox)</title>` +
+          `<h1>Vinoshipper ID upload (sandbox)</h1><p>Order ${n}: in Vinoshipper the customer uploads a government ID here.</p>` +
+          `<form method="post" action="../orders/${encodeURIComponent(order.orderNumber)}/approve"><button>Accept the ID and approve the order</button></form>`,
+      );
   });
 
   control.use(notFound);

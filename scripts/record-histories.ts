@@ -69,7 +69,12 @@ type History = temporal.api.history.v1.IHistory;
 const MAIN: StackOptions = {
   env: { RECONCILE_INTERVAL: '1h' },
   // Deleted workflows (customers/redact) disappear within a second or two instead of up to a minute.
-  devServerArgs: ['--dynamic-config-value', 'history.transferProcessorUpdateAckInterval="1s"', '--dynamic-config-value', 'history.visibilityProcessorUpdateAckInterval="1s"'],
+  devServerArgs: [
+    '--dynamic-config-value',
+    'history.transferProcessorUpdateAckInterval="1s"',
+    '--dynamic-config-value',
+    'history.visibilityProcessorUpdateAckInterval="1s"',
+  ],
 };
 /** Paths that take weeks in production, in seconds: polling every second (continue-as-new suggested at 60 events), reminder and automatic refund after 2 s. */
 const FAST: StackOptions = {
@@ -114,13 +119,18 @@ const FROM_CATALOGUE: Recording[] = SCENARIOS.map((scenario) => ({
   stack: 'main',
   async play(ctx) {
     const { config } = ctx.stack;
-    const rehearsal = new Rehearsal(ctx.shop, {
-      apiUrl: ctx.stack.apiUrl,
-      sandboxUrl: ctx.stack.sandboxUrl,
-      stepTimeoutMs: 30_000,
-      unreachableRetryIntervalMs: config.orders.unreachableRetryIntervalMs,
-      issueRecheckIntervalMs: config.orders.issueRecheckIntervalMs,
-    }, quiet, plain);
+    const rehearsal = new Rehearsal(
+      ctx.shop,
+      {
+        apiUrl: ctx.stack.apiUrl,
+        sandboxUrl: ctx.stack.sandboxUrl,
+        stepTimeoutMs: 30_000,
+        unreachableRetryIntervalMs: config.orders.unreachableRetryIntervalMs,
+        issueRecheckIntervalMs: config.orders.issueRecheckIntervalMs,
+      },
+      quiet,
+      plain,
+    );
     try {
       await scenario.run(rehearsal);
     } finally {
@@ -238,7 +248,13 @@ const MORE: Recording[] = [
     stack: 'main',
     async play(ctx) {
       const order = await ctx.submitted();
-      const payload = { shop_id: 1, shop_domain: ctx.shopDomain, customer: { id: 7100000003 }, orders_requested: [order.id, 5888888888], data_request: { id: 4242 } };
+      const payload = {
+        shop_id: 1,
+        shop_domain: ctx.shopDomain,
+        customer: { id: 7100000003 },
+        orders_requested: [order.id, 5888888888],
+        data_request: { id: 4242 },
+      };
       const res = await ctx.deliver('customers/data_request', payload);
       if (res.status !== 200) throw new Error(`customers/data_request answered ${res.status}: ${JSON.stringify(res.body)}`);
       const workflowId = privacyWorkflowId('customers_data_request', ctx.shopDomain, '4242');
@@ -254,7 +270,10 @@ const MORE: Recording[] = [
       const finished = await ctx.submitted();
       await ctx.shop.cancelOrderInShopify(finished.id);
       await ctx.waitStatus(finished, 'cancelled');
-      await waitFor('the cancelled order to complete', async () => (await ctx.client.workflow.getHandle(ctx.orderWorkflow(finished)).describe()).status.name === 'COMPLETED');
+      await waitFor(
+        'the cancelled order to complete',
+        async () => (await ctx.client.workflow.getHandle(ctx.orderWorkflow(finished)).describe()).status.name === 'COMPLETED',
+      );
       const running = await ctx.submitted();
       const payload = { shop_id: 1, shop_domain: ctx.shopDomain, customer: { id: 7100000001 }, orders_to_redact: [finished.id, running.id, 5999999999] };
       await ctx.deliver('customers/redact', payload);
@@ -266,7 +285,10 @@ const MORE: Recording[] = [
       });
       await ctx.deliver('customers/redact', payload); // Shopify's retry joins the running redaction
       await ctx.shop.cancelOrderInShopify(running.id);
-      await waitFor('the running order to complete', async () => (await ctx.client.workflow.getHandle(ctx.orderWorkflow(running)).describe()).status.name === 'COMPLETED');
+      await waitFor(
+        'the running order to complete',
+        async () => (await ctx.client.workflow.getHandle(ctx.orderWorkflow(running)).describe()).status.name === 'COMPLETED',
+      );
       await redaction.signal(recheckSignal);
       await redaction.result();
       return [{ workflowId }];
@@ -426,15 +448,20 @@ function closeStatus(type: temporal.api.enums.v1.EventType | null | undefined): 
 /** Closed, or running with no workflow task or activity pending and a history that stopped growing. */
 async function settle(client: Client, workflowId: string): Promise<void> {
   let previous = -1;
-  await waitFor(`${workflowId} to settle`, async () => {
-    const description = await client.workflow.getHandle(workflowId).describe();
-    if (description.status.name !== 'RUNNING') return true;
-    const busy = !!description.raw.pendingWorkflowTask || (description.raw.pendingActivities?.length ?? 0) > 0;
-    const length = description.historyLength;
-    const settled = !busy && length === previous;
-    previous = busy ? -1 : length;
-    return settled;
-  }, 30_000, 300);
+  await waitFor(
+    `${workflowId} to settle`,
+    async () => {
+      const description = await client.workflow.getHandle(workflowId).describe();
+      if (description.status.name !== 'RUNNING') return true;
+      const busy = !!description.raw.pendingWorkflowTask || (description.raw.pendingActivities?.length ?? 0) > 0;
+      const length = description.historyLength;
+      const settled = !busy && length === previous;
+      previous = busy ? -1 : length;
+      return settled;
+    },
+    30_000,
+    300,
+  );
 }
 
 // ---- files ----
@@ -472,7 +499,9 @@ function write(recorded: Recorded[], chosen: Recording[], all: boolean): Manifes
   for (const { entry, json } of recorded) writeFileSync(join(HISTORIES_DIR, entry.file), json);
   const kept = all ? [] : (previous?.histories ?? []).filter((e) => !names.has(e.scenario));
   const order = new Map(RECORDINGS.map((r, i) => [r.name, i]));
-  const histories = [...kept, ...recorded.map((r) => r.entry)].sort((a, b) => (order.get(a.scenario) ?? 1e9) - (order.get(b.scenario) ?? 1e9) || a.file.localeCompare(b.file));
+  const histories = [...kept, ...recorded.map((r) => r.entry)].sort(
+    (a, b) => (order.get(a.scenario) ?? 1e9) - (order.get(b.scenario) ?? 1e9) || a.file.localeCompare(b.file),
+  );
   const manifest: Manifest = {
     about: 'Event histories replayed by test/workflow/replay.test.ts. Recorded by `npm run histories:record`; payloads encrypted with the sandbox codec key.',
     codecKeyId: 'sandbox-1',
@@ -490,7 +519,10 @@ function kb(text: string): string {
 // ---- main ----
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { keep: { type: 'string' }, list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { keep: { type: 'string' }, list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
   const duplicate = RECORDINGS.map((r) => r.name).find((name, i, all) => all.indexOf(name) !== i);
   if (duplicate) throw new Error(`two recordings are named ${duplicate}`);
   if (values.help || values.list) {

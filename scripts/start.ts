@@ -118,7 +118,15 @@ function onSignal(signal: NodeJS.Signals): void {
     process.exit(1);
   }
   firstSignalAt = Date.now();
-  void stopAll(0, `${signal}: stopping ${parts.map((p) => p.name).reverse().join(', ') || 'nothing'}…`);
+  void stopAll(
+    0,
+    `${signal}: stopping ${
+      parts
+        .map((p) => p.name)
+        .reverse()
+        .join(', ') || 'nothing'
+    }…`,
+  );
 }
 
 // ---- Temporal ----
@@ -186,7 +194,8 @@ async function waitForTemporal(config: Config, timeoutMs: number): Promise<Conne
     try {
       return await Connection.connect(connectionOptions(config));
     } catch (err) {
-      if (stopping || Date.now() > deadline) throw new Error(`Temporal at ${config.temporal.address} did not answer within ${timeoutMs / 1000} s: ${(err as Error).message}`);
+      if (stopping || Date.now() > deadline)
+        throw new Error(`Temporal at ${config.temporal.address} did not answer within ${timeoutMs / 1000} s: ${(err as Error).message}`, { cause: err });
       await sleep(500);
     }
   }
@@ -210,7 +219,10 @@ function portOpen(port: number): Promise<boolean> {
       socket.destroy();
       resolve(open);
     };
-    socket.once('connect', () => done(true)).once('error', () => done(false)).once('timeout', () => done(false));
+    socket
+      .once('connect', () => done(true))
+      .once('error', () => done(false))
+      .once('timeout', () => done(false));
   });
 }
 

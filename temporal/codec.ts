@@ -112,7 +112,9 @@ export class AesGcmCodec implements PayloadCodec {
       decipher.setAuthTag(tag);
       plaintext = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
     } catch {
-      throw new PayloadDecryptionError(`Encrypted payload (key id "${id}") failed authentication: it was altered, or the key for this id is not the one it was encrypted with`);
+      throw new PayloadDecryptionError(
+        `Encrypted payload (key id "${id}") failed authentication: it was altered, or the key for this id is not the one it was encrypted with`,
+      );
     }
     const inner = temporal.api.common.v1.Payload.decode(plaintext);
     return { metadata: inner.metadata, data: inner.data, ...(inner.externalPayloads?.length ? { externalPayloads: inner.externalPayloads } : {}) };

@@ -1,11 +1,6 @@
 // Handing orders to Temporal: the one place that knows how an order workflow is started, found,
 // signalled and queried. Used by the webhook routes, the ops API and the reconciliation job.
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  type Client,
-  type WorkflowExecutionDescription,
-} from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
 import {
   IssueTypeKey,
@@ -73,20 +68,22 @@ export class OrderWorkflows {
     const input: OrderWorkflowInput = { shopDomain: this.opts.shopDomain, snapshot, settings: this.opts.settings };
     try {
       // Shopify gives a webhook 5 s: give up on Temporal after 4 s and answer 503, so Shopify retries.
-      await this.client.withDeadline(Date.now() + HAND_OVER_DEADLINE_MS, () => this.client.workflow.signalWithStart(ORDER_WORKFLOW_TYPE, {
-        workflowId: this.workflowId(snapshot.shopifyOrderId),
-        taskQueue: this.opts.taskQueue,
-        args: [input],
-        signal: orderUpdatedSignal,
-        signalArgs: [snapshot],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [
-          { key: OrderStatusKey, value: 'syncing' },
-          { key: ShopDomainKey, value: this.opts.shopDomain },
-          { key: ShopifyOrderNameKey, value: snapshot.name },
-        ],
-        staticSummary: `Order ${snapshot.name} · ${this.opts.shopDomain}`,
-      }));
+      await this.client.withDeadline(Date.now() + HAND_OVER_DEADLINE_MS, () =>
+        this.client.workflow.signalWithStart(ORDER_WORKFLOW_TYPE, {
+          workflowId: this.workflowId(snapshot.shopifyOrderId),
+          taskQueue: this.opts.taskQueue,
+          args: [input],
+          signal: orderUpdatedSignal,
+          signalArgs: [snapshot],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: [
+            { key: OrderStatusKey, value: 'syncing' },
+            { key: ShopDomainKey, value: this.opts.shopDomain },
+            { key: ShopifyOrderNameKey, value: snapshot.name },
+          ],
+          staticSummary: `Order ${snapshot.name} · ${this.opts.shopDomain}`,
+        }),
+      );
       return 'accepted';
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return 'finished';

@@ -14,7 +14,9 @@ async function main(): Promise<void> {
   if (worker.client) {
     try {
       const outcome = await ensureReconciliationSchedule(worker.client, config);
-      console.log(`reconciliation schedule: ${outcome}${config.reconciliation.enabled ? ` (every ${config.reconciliation.intervalMs / 1000} s)` : ' (RECONCILE_ENABLED=false)'}`);
+      console.log(
+        `reconciliation schedule: ${outcome}${config.reconciliation.enabled ? ` (every ${config.reconciliation.intervalMs / 1000} s)` : ' (RECONCILE_ENABLED=false)'}`,
+      );
     } catch (err) {
       // Orders still flow from webhooks; say loudly that the safety net is missing.
       console.error('reconciliation schedule could not be set up; lost webhooks will NOT be caught up:', err instanceof Error ? err.message : err);

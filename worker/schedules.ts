@@ -4,12 +4,7 @@
 // schedule, each with a one-line summary of what it did.
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
 import type { Config } from '../config';
-import {
-  DEFAULT_RECONCILIATION_SETTINGS,
-  RECONCILIATION_SCHEDULE_ID,
-  RECONCILIATION_WORKFLOW_TYPE,
-  type ReconciliationSettings,
-} from '../domain';
+import { DEFAULT_RECONCILIATION_SETTINGS, RECONCILIATION_SCHEDULE_ID, RECONCILIATION_WORKFLOW_TYPE, type ReconciliationSettings } from '../domain';
 
 export type ScheduleOutcome = 'created' | 'updated' | 'unchanged' | 'paused' | 'absent';
 

@@ -218,7 +218,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
     order.note('refunded', `Refunded in full in Shopify${by(request.by)}: ${request.reason}`);
     if ((await cancelInVinoshipper()) !== 'done') {
       const details = `Order ${snapshot.name} was refunded in Shopify, but Vinoshipper order ${vinoshipperOrderNumber} could not be cancelled (already shipped or unreachable). Cancel it in Vinoshipper.`;
-      await noticeOnce('refund-notice', 'Refunded, cancel it in Vinoshipper', details, ['Cancel the order in Vinoshipper or contact Vinoshipper customer service.']);
+      await noticeOnce('refund-notice', 'Refunded, cancel it in Vinoshipper', details, [
+        'Cancel the order in Vinoshipper or contact Vinoshipper customer service.',
+      ]);
     }
     order.closeIssue('the order was refunded');
     order.setStatus('refunded');
@@ -244,12 +246,18 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
     const outcome = await cancelInVinoshipper();
     if (outcome === 'unreachable') {
       cancelDeferred = true;
-      await raiseIssue('vinoshipper_unreachable', `The order was cancelled (${request.reason}) but Vinoshipper could not be reached to cancel order ${vinoshipperOrderNumber}; cellarhand will try again.`);
+      await raiseIssue(
+        'vinoshipper_unreachable',
+        `The order was cancelled (${request.reason}) but Vinoshipper could not be reached to cancel order ${vinoshipperOrderNumber}; cellarhand will try again.`,
+      );
       return false; // cancelRequest stays: tried again after the wait
     }
     if (outcome === 'already_shipped') {
       cancelRequest = null;
-      await raiseIssue('cancellation_failed', `The order was cancelled (${request.reason}) but Vinoshipper order ${vinoshipperOrderNumber} has already shipped.`);
+      await raiseIssue(
+        'cancellation_failed',
+        `The order was cancelled (${request.reason}) but Vinoshipper order ${vinoshipperOrderNumber} has already shipped.`,
+      );
       return false;
     }
     order.closeIssue('the order was cancelled');
@@ -350,7 +358,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
     const [problem] = current.problems;
     if (problem) return await scenario2OrderFlagged(current, problem.issueType);
 
-    if (order.issue && order.issue.type !== 'cancellation_failed') order.closeIssue(`Vinoshipper reports the order ${current.state === 'accepted' ? 'approved' : 'without problems'}`);
+    if (order.issue && order.issue.type !== 'cancellation_failed')
+      order.closeIssue(`Vinoshipper reports the order ${current.state === 'accepted' ? 'approved' : 'without problems'}`);
     if (order.issue) return;
     if (current.state === 'accepted' && order.status !== 'accepted') order.note('accepted', 'Vinoshipper accepted the order.');
     order.setStatus(current.state === 'accepted' ? 'accepted' : 'submitted');
@@ -385,7 +394,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
     } catch (err) {
       const details = `Vinoshipper shipped order ${current.orderNumber}, but marking the Shopify order fulfilled failed: ${failureMessage(err)}. cellarhand retries at every check.`;
       order.note('fulfilment_failed', details);
-      await noticeOnce('fulfilment-failed', 'Shipped, but Shopify fulfilment failed', details, ['Check the order in Shopify; mark it fulfilled with the tracking number if this persists.']);
+      await noticeOnce('fulfilment-failed', 'Shipped, but Shopify fulfilment failed', details, [
+        'Check the order in Shopify; mark it fulfilled with the tracking number if this persists.',
+      ]);
       return;
     }
     order.note('fulfilled', `Shipped by Vinoshipper (tracking ${current.trackingNumbers.join(', ') || 'none given'}); fulfilled in Shopify.`);

@@ -150,12 +150,17 @@ export async function redactionWorkflow(input: RedactionInput): Promise<Redactio
   function show(): void {
     const subject = input.kind === 'shop_redact' ? `shop/redact for ${input.shopDomain}` : `customers/redact for customer ${input.customerId}`;
     const lines = [`**${subject}** · received ${input.receivedAt} · Shopify deadline ${deadline}`, ''];
-    lines.push(done ? '**Done:** everything cellarhand held for this request is deleted from Temporal.' : `**Still running, erased when finished:** ${state.running.length}`);
+    lines.push(
+      done
+        ? '**Done:** everything cellarhand held for this request is deleted from Temporal.'
+        : `**Still running, erased when finished:** ${state.running.length}`,
+    );
     if (input.kind === 'customers_redact') {
       lines.push(`Orders erased: ${state.erasedOrderIds.join(', ') || 'none yet'}`, `Orders not held: ${state.notHeldOrderIds.join(', ') || 'none'}`);
     }
     lines.push(`Closed workflow runs deleted: ${state.runsDeleted} · checks: ${state.checks} (last ${state.lastCheckAt ?? '-'})`);
-    if (state.running.length) lines.push('', ...state.running.slice(0, 50).map((id) => `- \`${id}\``), state.running.length > 50 ? `- … and ${state.running.length - 50} more` : '');
+    if (state.running.length)
+      lines.push('', ...state.running.slice(0, 50).map((id) => `- \`${id}\``), state.running.length > 50 ? `- … and ${state.running.length - 50} more` : '');
     if (state.alertedAt) lines.push('', `Merchant alerted ${state.alertedAt}.`);
     if (lastError) lines.push('', `Last problem: ${lastError}`);
     if (!done) lines.push('', 'Signal `recheck` to check again now (e.g. after cancelling the orders still running).');
@@ -171,7 +176,9 @@ export async function customerDataRequestWorkflow(input: DataRequestInput): Prom
   const { workflowId } = workflowInfo();
   const { held, notHeld } = await temporal.findHeldOrders({ shopDomain: input.shopDomain, orderIds: unique(input.orderIds) });
   const summary = `Data request ${input.dataRequestId} for customer ${input.customerId}: cellarhand holds ${held.length} of ${input.orderIds.length} listed orders.`;
-  setCurrentDetails([`**${summary}**`, '', ...held.map((o) => `- ${o.shopifyOrderName ?? o.shopifyOrderId} (\`${o.workflowId}\`, ${o.status ?? 'unknown'})`)].join('\n'));
+  setCurrentDetails(
+    [`**${summary}**`, '', ...held.map((o) => `- ${o.shopifyOrderName ?? o.shopifyOrderId} (\`${o.workflowId}\`, ${o.status ?? 'unknown'})`)].join('\n'),
+  );
   const { emailId } = await email.sendPrivacyEmail({
     kind: 'data_request',
     dataRequestId: input.dataRequestId,
@@ -182,7 +189,14 @@ export async function customerDataRequestWorkflow(input: DataRequestInput): Prom
     workflowId,
     idempotencyKey: `${workflowId}/data-request-email`,
   });
-  setCurrentDetails([`**${summary}**`, `The merchant was emailed (${emailId}).`, '', ...held.map((o) => `- ${o.shopifyOrderName ?? o.shopifyOrderId} (\`${o.workflowId}\`)`)].join('\n'));
+  setCurrentDetails(
+    [
+      `**${summary}**`,
+      `The merchant was emailed (${emailId}).`,
+      '',
+      ...held.map((o) => `- ${o.shopifyOrderName ?? o.shopifyOrderId} (\`${o.workflowId}\`)`),
+    ].join('\n'),
+  );
   return { held, notHeldOrderIds: notHeld, emailId };
 }
 

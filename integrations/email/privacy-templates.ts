@@ -53,7 +53,8 @@ function dataRequest(input: Extract<PrivacyEmailInput, { kind: 'data_request' }>
 
 function redactionPending(input: Extract<PrivacyEmailInput, { kind: 'redaction_pending' }>, _ctx: EmailContext) {
   const count = input.running.length === 1 ? '1 order' : `${input.running.length} orders`;
-  const what = input.requestKind === 'shop_redact' ? 'shop data erasure (shop/redact)' : `customer data erasure (customers/redact, Shopify customer ${input.customerId})`;
+  const what =
+    input.requestKind === 'shop_redact' ? 'shop data erasure (shop/redact)' : `customer data erasure (customers/redact, Shopify customer ${input.customerId})`;
   const subject = `[Action required] Privacy request: ${count} still running, not erased yet`;
   const list = input.running.slice(0, LIST_LIMIT).map((id) => `- ${id}`);
   if (input.running.length > LIST_LIMIT) list.push(`- … and ${input.running.length - LIST_LIMIT} more (see the request record)`);

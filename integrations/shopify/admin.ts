@@ -65,9 +65,7 @@ export class ShopifyAdmin {
     const id = orderGid(shopifyOrderId);
     const data = await this.request<WriteBackData>('write-back', WRITE_BACK, {
       orderId: id,
-      metafields: [
-        { ownerId: id, namespace: METAFIELD_NAMESPACE, key: METAFIELD_KEY, type: 'single_line_text_field', value: vinoshipperOrderNumber },
-      ],
+      metafields: [{ ownerId: id, namespace: METAFIELD_NAMESPACE, key: METAFIELD_KEY, type: 'single_line_text_field', value: vinoshipperOrderNumber }],
       tags: [`vinoshipper:${vinoshipperOrderNumber}`.slice(0, MAX_TAG_LENGTH)],
     });
     throwOnUserErrors('write-back', [...(data.metafieldsSet?.userErrors ?? []), ...(data.tagsAdd?.userErrors ?? [])]);
@@ -129,10 +127,7 @@ export class ShopifyAdmin {
    * One page of orders changed after `sinceIso`, oldest change first, for reconciliation. Without the
    * read_all_orders scope Shopify only shows the last 60 days.
    */
-  async listOrdersUpdatedSince(
-    sinceIso: string,
-    after?: string,
-  ): Promise<{ orders: OrderSnapshot[]; endCursor: string | null; hasNextPage: boolean }> {
+  async listOrdersUpdatedSince(sinceIso: string, after?: string): Promise<{ orders: OrderSnapshot[]; endCursor: string | null; hasNextPage: boolean }> {
     const since = new Date(sinceIso);
     if (Number.isNaN(since.getTime())) throw new RangeError(`not an ISO timestamp: ${sinceIso}`);
     // Whole seconds (Shopify's precision), rounded down and inclusive: an order changed within the

@@ -5,9 +5,7 @@ import type { OrderAddress, OrderSnapshot } from '../../domain/order';
 import { normalizeMoney } from './money';
 
 /** Shopify REST ids are JSON numbers; accept digit strings too and always keep them as strings. */
-export const shopifyIdSchema = z
-  .union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, 'must be a numeric id')])
-  .transform(String);
+export const shopifyIdSchema = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, 'must be a numeric id')]).transform(String);
 
 const moneySchema = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string such as "29.99"');
 const timestampSchema = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp' });

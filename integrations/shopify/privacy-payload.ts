@@ -18,7 +18,13 @@ export function parsePrivacyWebhook(topic: PrivacyTopic, json: unknown, shopDoma
       return (
         mismatch(parsed.data.shop_domain) ?? {
           ok: true,
-          request: { kind: 'customers_redact', shopDomain, customerId: parsed.data.customer.id, orderIds: unique(parsed.data.orders_to_redact), receivedAt: at },
+          request: {
+            kind: 'customers_redact',
+            shopDomain,
+            customerId: parsed.data.customer.id,
+            orderIds: unique(parsed.data.orders_to_redact),
+            receivedAt: at,
+          },
         }
       );
     }

@@ -3,13 +3,7 @@
 // status and problems mean in our vocabulary. The client only moves bytes.
 import type { CatalogCheck } from '../../domain/activities';
 import type { IssueType, OrderProblem, OrderSnapshot, VinoshipperOrderState, VinoshipperOrderView } from '../../domain/order';
-import {
-  errorBodySchema,
-  type VinoshipperErrorBody,
-  type VinoshipperOrder,
-  type VinoshipperProduct,
-  type VinoshipperRejection,
-} from './types';
+import { errorBodySchema, type VinoshipperErrorBody, type VinoshipperOrder, type VinoshipperProduct, type VinoshipperRejection } from './types';
 import type { z } from 'zod';
 
 // ---- Errors -----------------------------------------------------------------------------------
@@ -91,7 +85,11 @@ function invalidAnswer(operation: string, status: number, what: string): Vinoshi
 function statusFailure(operation: string, status: number, text: string, missingMeans: 'not_found' | 'configuration'): VinoshipperError {
   const body = errorBody(text);
   const details = rejectionsOf(body);
-  const said = details.map((d) => d.message).filter(Boolean).join('; ') || 'no reason given';
+  const said =
+    details
+      .map((d) => d.message)
+      .filter(Boolean)
+      .join('; ') || 'no reason given';
   const init = { status, code: body?.code ?? details.find((d) => d.code)?.code ?? null, details };
   const kind = kindOfStatus(status, missingMeans);
   return new VinoshipperError(kind, `Vinoshipper answered ${status} to ${operation}${configurationHint(kind, status)}: ${said}`, init);
@@ -135,7 +133,8 @@ function rejectionsOf(body: VinoshipperErrorBody | null): VinoshipperRejection[]
 }
 
 function toRejection(entry: unknown): VinoshipperRejection {
-  const o: Record<string, unknown> = typeof entry === 'string' ? { message: entry } : entry && typeof entry === 'object' ? (entry as Record<string, unknown>) : {};
+  const o: Record<string, unknown> =
+    typeof entry === 'string' ? { message: entry } : entry && typeof entry === 'object' ? (entry as Record<string, unknown>) : {};
   const message = asText(o.message ?? o.description ?? o.error);
   return {
     code: asText(o.code),
@@ -301,7 +300,10 @@ function knownType(value: string | null | undefined): IssueType | undefined {
 }
 
 function normal(value: string | null | undefined): string {
-  return (value ?? '').trim().toUpperCase().replace(/[\s-]+/g, '_');
+  return (value ?? '')
+    .trim()
+    .toUpperCase()
+    .replace(/[\s-]+/g, '_');
 }
 
 function lines(items: string[]): string {

@@ -1,13 +1,7 @@
 // Typed HTTP client for Vinoshipper's producer API (`{host}/api/v3/p`). It moves requests and
 // answers; classify.ts decides what an answer means. Every failure leaves as a VinoshipperError.
 import { networkFailure, readAnswer } from './classify';
-import {
-  orderSchema,
-  productListSchema,
-  type VinoshipperOrder,
-  type VinoshipperOrderRequest,
-  type VinoshipperProduct,
-} from './types';
+import { orderSchema, productListSchema, type VinoshipperOrder, type VinoshipperOrderRequest, type VinoshipperProduct } from './types';
 
 export interface VinoshipperClientOptions {
   /** e.g. https://vinoshipper.com/api/v3/p (no trailing slash needed). */

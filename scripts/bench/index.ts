@@ -43,7 +43,12 @@ async function main(): Promise<void> {
   } else {
     built = {} as Built;
   }
-  const ctx: PartContext = { options, built, choice: { temporal: options.temporal, runtime: options.runtime, workerNodeOptions: options.workerNodeOptions }, log };
+  const ctx: PartContext = {
+    options,
+    built,
+    choice: { temporal: options.temporal, runtime: options.runtime, workerNodeOptions: options.workerNodeOptions },
+    log,
+  };
   const results: BenchResults = { failures: {} };
   const attempt = async (name: string, run: () => Promise<void>) => {
     try {

@@ -19,7 +19,9 @@ export async function describeMachine(): Promise<Machine> {
   let temporalVersion = 'unknown';
   if (cli.type === 'existing-path') {
     try {
-      temporalVersion = execFileSync(cli.path, ['--version'], { encoding: 'utf8' }).trim().replace(/^temporal version /, '');
+      temporalVersion = execFileSync(cli.path, ['--version'], { encoding: 'utf8' })
+        .trim()
+        .replace(/^temporal version /, '');
     } catch {
       // keep "unknown"
     }
@@ -66,5 +68,10 @@ function machineBusySeconds(): number {
 function ourSeconds(): number {
   // Fields after the command: utime(14) stime(15) cutime(16) cstime(17), counted from 1.
   const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-  return fields.slice(11, 15).map(Number).reduce((a, b) => a + b, 0) / TICKS_PER_SECOND;
+  return (
+    fields
+      .slice(11, 15)
+      .map(Number)
+      .reduce((a, b) => a + b, 0) / TICKS_PER_SECOND
+  );
 }

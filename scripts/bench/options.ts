@@ -33,8 +33,32 @@ export interface BenchOptions {
 }
 
 const PROFILES: Record<'quick' | 'full', Omit<BenchOptions, 'profile' | 'only' | 'temporal' | 'runtime' | 'workerNodeOptions' | 'out'>> = {
-  quick: { ceilingN: 200, ordersN: 200, ordersConnections: 10, rate: 200, durationSec: 3, stepDurationSec: 2, maxRate: 400, minRate: 25, refine: false, parkedN: 200, settleSec: 2 },
-  full: { ceilingN: 2000, ordersN: 2000, ordersConnections: 10, rate: 200, durationSec: 30, stepDurationSec: 10, maxRate: 25600, minRate: 25, refine: true, parkedN: 10_000, settleSec: 15 },
+  quick: {
+    ceilingN: 200,
+    ordersN: 200,
+    ordersConnections: 10,
+    rate: 200,
+    durationSec: 3,
+    stepDurationSec: 2,
+    maxRate: 400,
+    minRate: 25,
+    refine: false,
+    parkedN: 200,
+    settleSec: 2,
+  },
+  full: {
+    ceilingN: 2000,
+    ordersN: 2000,
+    ordersConnections: 10,
+    rate: 200,
+    durationSec: 30,
+    stepDurationSec: 10,
+    maxRate: 25600,
+    minRate: 25,
+    refine: true,
+    parkedN: 10_000,
+    settleSec: 15,
+  },
 };
 
 export const USAGE = `npm run bench -- [--quick | --full] [flags]

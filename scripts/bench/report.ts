@@ -105,7 +105,9 @@ function failedCount(run: AckRun): number {
 
 function latencyCell(run: AckRun): string {
   const failures = failedCount(run);
-  const extra = failures ? `; **${failures} of ${run.sent} without 2xx** (${[...Object.entries(run.failedStatuses).map(([s, c]) => `${c}× ${s}`), ...(run.errors ? [`${run.errors} unanswered`] : [])].join(', ')})` : `; all ${run.sent} answered 2xx`;
+  const extra = failures
+    ? `; **${failures} of ${run.sent} without 2xx** (${[...Object.entries(run.failedStatuses).map(([s, c]) => `${c}× ${s}`), ...(run.errors ? [`${run.errors} unanswered`] : [])].join(', ')})`
+    : `; all ${run.sent} answered 2xx`;
   return `p50 ${ms(run.latency.p50)} · p95 ${ms(run.latency.p95)} · **p99 ${ms(run.latency.p99)}**${extra}`;
 }
 
@@ -136,7 +138,9 @@ export function renderTable(input: ReportInput): string {
       '2 · Orders',
       `${orders.n} signed \`orders/create\` webhooks through the API (${orders.connections} connections, autocannon); first delivery → all \`submitted\``,
       orders.totalMs === null
-        ? `stalled at ${orders.submitted}/${orders.n} submitted (${Object.entries(orders.elsewhere).map(([s, c]) => `${c} ${s}`).join(', ')})`
+        ? `stalled at ${orders.submitted}/${orders.n} submitted (${Object.entries(orders.elsewhere)
+            .map(([s, c]) => `${c} ${s}`)
+            .join(', ')})`
         : `**${perSec(orders.perSec)}** (${orders.n} in ${secs(orders.totalMs)})${ratio}; webhooks acknowledged at ${perSec(orders.delivery.achievedRate)}, p99 ${ms(orders.delivery.latency.p99)}${orders.delivery.non2xx || orders.delivery.errors ? `, ${orders.delivery.non2xx} non-2xx, ${orders.delivery.errors} errors` : ''}`,
       '≥ 0.5 × ceiling',
       verdictOf('Orders throughput'),
@@ -158,7 +162,13 @@ export function renderTable(input: ReportInput): string {
       '—',
     ]);
     rows.push(['3 · Ack, bare HMAC route', `express \`raw\` + \`verifyShopifyHmac\` + 200, same load and bodies`, latencyCell(ack.bare), '—', '—']);
-    rows.push(['3 · Ack, ratio', 'our p99 ÷ bare p99', `**${(ack.ours.latency.p99 / ack.bare.latency.p99).toFixed(1)} ×**`, '≤ 2 ×', verdictOf('Webhook acknowledgement p99 ≤ 2')]);
+    rows.push([
+      '3 · Ack, ratio',
+      'our p99 ÷ bare p99',
+      `**${(ack.ours.latency.p99 / ack.bare.latency.p99).toFixed(1)} ×**`,
+      '≤ 2 ×',
+      verdictOf('Webhook acknowledgement p99 ≤ 2'),
+    ]);
     rows.push([
       '3 · Highest rate, p99 < 1 s',
       `open loop, ${options.stepDurationSec} s per step, all answered 2xx (steps below)`,
@@ -191,7 +201,17 @@ export function renderTable(input: ReportInput): string {
 
 function stepsTable(search: RateSearch, first: AckRun, withBacklog: boolean): string {
   const runs = [first, ...search.steps].sort((a, b) => a.rate - b.rate);
-  const header = ['offered rate', 'seconds', 'p50', 'p95', 'p99', 'without 2xx', 'generator lag p99', ...(withBacklog ? ['still syncing at end'] : []), 'verdict'];
+  const header = [
+    'offered rate',
+    'seconds',
+    'p50',
+    'p95',
+    'p99',
+    'without 2xx',
+    'generator lag p99',
+    ...(withBacklog ? ['still syncing at end'] : []),
+    'verdict',
+  ];
   const rows = runs.map((r) => [
     `${r.rate}/s`,
     String(r.durationSec),
@@ -222,7 +242,11 @@ function renderCpu(results: BenchResults): string | null {
   const body = present.map(([name, cpu]) => [
     name,
     ...columns.map((c) => pct(cpu[c])),
-    pct(Object.values(cpu).filter(Number.isFinite).reduce((a, b) => a + b, 0)),
+    pct(
+      Object.values(cpu)
+        .filter(Number.isFinite)
+        .reduce((a, b) => a + b, 0),
+    ),
   ]);
   return [header, header.map(() => '---'), ...body].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
@@ -234,7 +258,13 @@ export function renderReport(input: ReportInput): string {
   const lines: string[] = [];
   lines.push('# Benchmarks', '');
   lines.push(
-    `Written by \`npm run bench\` (scripts/bench/) on ${input.startedAt.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}; the run took ${(input.durationMs / 60000).toFixed(1)} min. Every figure is what this run measured on this machine; the targets are from the issue, and nothing was tuned to meet them.`,
+    `Written by \`npm run bench\` (scripts/bench/) on ${input.startedAt
+      .toISOString()
+      .replace('T', ' ')
+      .replace(
+        /\.\d+Z$/,
+        ' UTC',
+      )}; the run took ${(input.durationMs / 60000).toFixed(1)} min. Every figure is what this run measured on this machine; the targets are from the issue, and nothing was tuned to meet them.`,
     '',
   );
   lines.push('## Machine and run', '');
@@ -245,7 +275,9 @@ export function renderReport(input: ReportInput): string {
   lines.push(`| Temporal CLI (dev server) | ${machine.temporalCli} |`);
   lines.push(`| OS | ${machine.os} |`);
   lines.push(`| flags | \`${input.flags}\` |`);
-  lines.push(`| dev server | fresh per stack, ${options.temporal === 'memory' ? 'state in memory (the dev server default)' : 'state in a SQLite file (WAL, synchronous=NORMAL)'}, headless |`);
+  lines.push(
+    `| dev server | fresh per stack, ${options.temporal === 'memory' ? 'state in memory (the dev server default)' : 'state in a SQLite file (WAL, synchronous=NORMAL)'}, headless |`,
+  );
   lines.push(
     `| worker and API | ${options.runtime === 'built' ? 'compiled TypeScript under plain `node`, as the Docker image runs them' : 'through tsx, as `npm start` runs them'}; sandbox through tsx${options.workerNodeOptions.length ? `; **worker with \`${options.workerNodeOptions.join(' ')}\` (diagnosis, not the production default)**` : ''} |`,
   );
@@ -274,7 +306,12 @@ export function renderReport(input: ReportInput): string {
   const cpuTable = renderCpu(results);
   if (cpuTable) {
     lines.push('## Where the CPU went', '');
-    lines.push(`Each process's share of the whole machine (${machine.cores} cores = 100 %) while the measurement ran; "bench" is the load generator and the visibility polling.`, '', cpuTable, '');
+    lines.push(
+      `Each process's share of the whole machine (${machine.cores} cores = 100 %) while the measurement ran; "bench" is the load generator and the visibility polling.`,
+      '',
+      cpuTable,
+      '',
+    );
   }
   lines.push(METHOD, '');
   return lines.join('\n');

@@ -33,8 +33,17 @@ export const apiRestart: FaultRun = {
         const cut = failed.filter((d) => !/ECONNREFUSED/i.test(d.error ?? ''));
         await stack.startPart('api');
         const backAt = Date.now();
-        kills.push({ at, downMs: backAt - killedAt, backAt, cut: cut.map((d) => d.orderId), refused: failed.length - cut.length, errors: new Set(cut.map((d) => d.error!)) });
-        ctx.step(`API SIGKILLed after ${at} orders placed, restarted after ${((backAt - killedAt) / 1000).toFixed(1)} s; ${cut.length} orders/create requests cut off mid-request (${[...new Set(cut.map((d) => d.error))].join('; ') || '-'})`);
+        kills.push({
+          at,
+          downMs: backAt - killedAt,
+          backAt,
+          cut: cut.map((d) => d.orderId),
+          refused: failed.length - cut.length,
+          errors: new Set(cut.map((d) => d.error!)),
+        });
+        ctx.step(
+          `API SIGKILLed after ${at} orders placed, restarted after ${((backAt - killedAt) / 1000).toFixed(1)} s; ${cut.length} orders/create requests cut off mid-request (${[...new Set(cut.map((d) => d.error))].join('; ') || '-'})`,
+        );
       });
     };
     // Groups of orders placed together: each group's webhooks arrive at the API at once.
@@ -51,7 +60,9 @@ export const apiRestart: FaultRun = {
 
     // Shopify's part: redeliver what was never acknowledged, until it is.
     const creates = async () => (await world.deliveries()).filter((d) => d.topic === 'orders/create' && !d.redelivery);
-    await ctx.waitFor('the store to finish its own webhook retries', async () => !(await world.deliveries()).some((d) => d.state === 'pending'), { everyMs: 250 });
+    await ctx.waitFor('the store to finish its own webhook retries', async () => !(await world.deliveries()).some((d) => d.state === 'pending'), {
+      everyMs: 250,
+    });
     let redelivered = 0;
     for (let round = 0; round < MAX_REDELIVERY_ROUNDS; round++) {
       const all = await world.deliveries();
@@ -66,15 +77,21 @@ export const apiRestart: FaultRun = {
     const unacknowledged = placed.filter((p) => !all.some((x) => x.orderId === p.id && x.topic === 'orders/create' && x.state === 'delivered'));
     const first = await creates();
     const d = describeDeliveries(first);
-    ctx.inject(`API SIGKILL ×${kills.length} (after ${kills.map((k) => `${k.at}`).join(' and ')} of ${n} orders placed; down ${kills.map((k) => `${(k.downMs / 1000).toFixed(1)} s`).join(', ')})`);
+    ctx.inject(
+      `API SIGKILL ×${kills.length} (after ${kills.map((k) => `${k.at}`).join(' and ')} of ${n} orders placed; down ${kills.map((k) => `${(k.downMs / 1000).toFixed(1)} s`).join(', ')})`,
+    );
     // A cut request whose workflow had started before the API was back was handed to Temporal by the
     // killed process: its answer was lost, and the redelivery met the running workflow.
     const workflows = await world.workflows();
     const cut = kills.flatMap((k) => k.cut.map((id) => ({ id, backAt: k.backAt })));
     const handedOver = cut.filter((c) => (workflows.get(c.id)?.startedAt ?? Infinity) < c.backAt).length;
-    ctx.inject(`orders/create requests cut off mid-request by the kills: ${cut.length}, of which ${handedOver} had already started their workflow (answer lost, then redelivered); attempts without a 2xx in all: ${d.attempts - first.length}`);
-    ctx.count(`orders/create webhooks: ${first.length}; ${d.retried} retried by the store with the same webhook id; ${redelivered} redelivered after the store gave up; unacknowledged at the end: ${unacknowledged.length}`);
-    ctx.check(unacknowledged.length === 0, 'every order\'s orders/create webhook acknowledged in the end');
+    ctx.inject(
+      `orders/create requests cut off mid-request by the kills: ${cut.length}, of which ${handedOver} had already started their workflow (answer lost, then redelivered); attempts without a 2xx in all: ${d.attempts - first.length}`,
+    );
+    ctx.count(
+      `orders/create webhooks: ${first.length}; ${d.retried} retried by the store with the same webhook id; ${redelivered} redelivered after the store gave up; unacknowledged at the end: ${unacknowledged.length}`,
+    );
+    ctx.check(unacknowledged.length === 0, "every order's orders/create webhook acknowledged in the end");
     ctx.check(kills.length === 2, 'the API was killed twice mid-burst');
     ctx.check(d.retried > 0, 'some webhooks got no 2xx and were delivered again');
 

@@ -90,12 +90,18 @@ export class RunContext {
       this.throwIfAborted();
     }
     this.stacks.push(stack);
-    this.step(`stack up: Temporal ${stack.config.temporal.address}${opts.persistent ? ' (persistent SQLite)' : ''}, sandbox ${stack.sandboxUrl}, worker, API ${stack.apiUrl}`);
+    this.step(
+      `stack up: Temporal ${stack.config.temporal.address}${opts.persistent ? ' (persistent SQLite)' : ''}, sandbox ${stack.sandboxUrl}, worker, API ${stack.apiUrl}`,
+    );
     return stack;
   }
 
   /** Polls `probe` until it returns something truthy; throws DeadlineExceeded (naming `what`) at the run's deadline. */
-  async waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, { everyMs = 250, withinMs }: { everyMs?: number; withinMs?: number } = {}): Promise<T> {
+  async waitFor<T>(
+    what: string,
+    probe: () => Promise<T | null | undefined | false>,
+    { everyMs = 250, withinMs }: { everyMs?: number; withinMs?: number } = {},
+  ): Promise<T> {
     const until = Math.min(this.deadline, withinMs === undefined ? Infinity : Date.now() + withinMs);
     let lastError: unknown;
     for (;;) {
@@ -109,7 +115,8 @@ export class RunContext {
       }
       if (Date.now() > until) {
         const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-        if (until === this.deadline) throw new DeadlineExceeded(`deadline of ${Math.round((this.deadline - this.startedAt) / 1000)} s exceeded waiting for ${what}${why}`);
+        if (until === this.deadline)
+          throw new DeadlineExceeded(`deadline of ${Math.round((this.deadline - this.startedAt) / 1000)} s exceeded waiting for ${what}${why}`);
         throw new Error(`gave up waiting for ${what} after ${withinMs} ms${why}`);
       }
       await sleep(everyMs);
@@ -146,5 +153,10 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export function histogram(values: number[]): string {
   const counts = new Map<number, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return [...counts].sort(([a], [b]) => a - b).map(([v, n]) => `${v}×${n}`).join(', ') || 'none';
+  return (
+    [...counts]
+      .sort(([a], [b]) => a - b)
+      .map(([v, n]) => `${v}×${n}`)
+      .join(', ') || 'none'
+  );
 }

@@ -41,7 +41,9 @@ async function main(): Promise<number> {
   const runs = wanted.length ? RUNS.filter((r) => wanted.includes(r.id)) : RUNS;
 
   const startedAt = Date.now();
-  console.log(`Fault-injection runs${short ? ' (--short: 20-order batches)' : ' (100-order batches)'}: ${runs.length} of ${RUNS.length}. Every stack runs with RECONCILE_ENABLED=false, so no order is caught up behind a fault's back.`);
+  console.log(
+    `Fault-injection runs${short ? ' (--short: 20-order batches)' : ' (100-order batches)'}: ${runs.length} of ${RUNS.length}. Every stack runs with RECONCILE_ENABLED=false, so no order is caught up behind a fault's back.`,
+  );
   const outcomes: Outcome[] = [];
   for (const [i, run] of runs.entries()) {
     if (interrupted) break;
@@ -94,7 +96,14 @@ async function execute(run: FaultRun, short: boolean, deadlineMs: number): Promi
   if (error) console.log(`  ${error}`);
   console.log(`  ${passed ? 'PASS' : 'FAIL'} ${run.id} in ${seconds.toFixed(1)} s${passed ? '' : ` (part output: ${ctx.logFile})`}`);
   const failedChecks = ctx.checks.filter((c) => !c.ok).map((c) => c.what);
-  return { run, passed, seconds, error: error ?? (failedChecks.length ? `failed: ${failedChecks.join('; ')}` : undefined), injected: ctx.injected, counted: ctx.counted };
+  return {
+    run,
+    passed,
+    seconds,
+    error: error ?? (failedChecks.length ? `failed: ${failedChecks.join('; ')}` : undefined),
+    injected: ctx.injected,
+    counted: ctx.counted,
+  };
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -32,10 +32,14 @@ export async function batchWithFault(
     return [...first, ...rest];
   })();
   placing.catch(() => undefined); // awaited below; the fault may fail first
-  const atFault = await ctx.waitFor(`${third} of ${n} orders in Vinoshipper`, async () => {
-    const progress = await world.progress();
-    return progress.inVinoshipper >= third ? progress : null;
-  }, { everyMs: 50 });
+  const atFault = await ctx.waitFor(
+    `${third} of ${n} orders in Vinoshipper`,
+    async () => {
+      const progress = await world.progress();
+      return progress.inVinoshipper >= third ? progress : null;
+    },
+    { everyMs: 50 },
+  );
   await fault(atFault);
   const placed = await placing;
   ctx.check(

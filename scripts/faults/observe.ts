@@ -147,7 +147,10 @@ export class World {
       const key = !wf ? '(no workflow yet)' : wf.issueType ? `${wf.status}/${wf.issueType}` : String(wf.status);
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
-    return [...counts].sort(([, a], [, b]) => b - a).map(([k, n]) => `${k} ${n}`).join(', ');
+    return [...counts]
+      .sort(([, a], [, b]) => b - a)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
   }
 
   /** Activities and workflow tasks scheduled or running in the open order workflows ({0, 0}: nothing more happens by itself soon). */
@@ -163,7 +166,10 @@ export class World {
   }
 
   async vinoshipperOrders(): Promise<VinoshipperSeen[]> {
-    const list = await this.sandbox<Array<{ order: { orderNumber: string; status: string }; submissions: number; cancellations: number }>>('GET', '/sandbox/vinoshipper/orders');
+    const list = await this.sandbox<Array<{ order: { orderNumber: string; status: string }; submissions: number; cancellations: number }>>(
+      'GET',
+      '/sandbox/vinoshipper/orders',
+    );
     return list.map((o) => ({ orderNumber: o.order.orderNumber, status: o.order.status, submissions: o.submissions, cancellations: o.cancellations }));
   }
 
@@ -183,24 +189,34 @@ export class World {
   async settle(ctx: RunContext, placed: Placed[], status: OrderStatus, issueType?: IssueType): Promise<void> {
     const label = issueType ? `${status}/${issueType}` : status;
     let lastReport = Date.now();
-    await ctx.waitFor(`all ${placed.length} orders ${label}`, async () => {
-      const n = await this.countIn(placed, status, issueType);
-      if (Date.now() - lastReport > 15_000) {
-        lastReport = Date.now();
-        ctx.step(`… ${await this.statusLine(placed)}`);
-      }
-      return n === placed.length;
-    }, { everyMs: 500 }).catch(async (err) => {
-      ctx.step(`orders at the deadline: ${await this.statusLine(placed).catch(() => '?')}`);
-      throw err;
-    });
+    await ctx
+      .waitFor(
+        `all ${placed.length} orders ${label}`,
+        async () => {
+          const n = await this.countIn(placed, status, issueType);
+          if (Date.now() - lastReport > 15_000) {
+            lastReport = Date.now();
+            ctx.step(`… ${await this.statusLine(placed)}`);
+          }
+          return n === placed.length;
+        },
+        { everyMs: 500 },
+      )
+      .catch(async (err) => {
+        ctx.step(`orders at the deadline: ${await this.statusLine(placed).catch(() => '?')}`);
+        throw err;
+      });
     ctx.step(`all ${placed.length} orders ${label}`);
-    await ctx.waitFor('no pending activity or workflow task, no webhook still being retried', async () => {
-      const deliveries = await this.deliveries();
-      if (deliveries.some((d) => d.state === 'pending')) return false;
-      const pending = await this.pendingWork();
-      return pending.activities === 0 && pending.workflowTasks === 0;
-    }, { everyMs: 500 });
+    await ctx.waitFor(
+      'no pending activity or workflow task, no webhook still being retried',
+      async () => {
+        const deliveries = await this.deliveries();
+        if (deliveries.some((d) => d.state === 'pending')) return false;
+        const pending = await this.pendingWork();
+        return pending.activities === 0 && pending.workflowTasks === 0;
+      },
+      { everyMs: 500 },
+    );
   }
 }
 
@@ -229,10 +245,15 @@ export async function verifyOrders(ctx: RunContext, world: World, placed: Placed
   const strangers = [...workflows.keys()].filter((id) => !placedIds.has(id));
   ctx.count(`orders placed ${n}; order workflows ${workflows.size} (runs per order: ${histogram(placed.map((p) => workflows.get(p.id)?.runs ?? 0))})`);
   ctx.check(missing.length === 0, `no order lost: every order has its workflow${missing.length ? ` — missing: ${names(missing)}` : ''}`);
-  ctx.check(multiRun.length === 0 && strangers.length === 0, `no workflow doubled: one run per order, none for another id${multiRun.length ? ` — several runs: ${names(multiRun)}` : ''}${strangers.length ? ` — unexpected: ${strangers.join(', ')}` : ''}`);
+  ctx.check(
+    multiRun.length === 0 && strangers.length === 0,
+    `no workflow doubled: one run per order, none for another id${multiRun.length ? ` — several runs: ${names(multiRun)}` : ''}${strangers.length ? ` — unexpected: ${strangers.join(', ')}` : ''}`,
+  );
 
   const label = expect.issueType ? `${expect.status}/${expect.issueType}` : expect.status;
-  const inStatus = placed.filter((p) => workflows.get(p.id)?.status === expect.status && (!expect.issueType || workflows.get(p.id)?.issueType === expect.issueType));
+  const inStatus = placed.filter(
+    (p) => workflows.get(p.id)?.status === expect.status && (!expect.issueType || workflows.get(p.id)?.issueType === expect.issueType),
+  );
   ctx.count(`reached ${label}: ${inStatus.length}/${n}`);
   ctx.check(inStatus.length === n, `every order ${label}${inStatus.length < n ? ` — not: ${names(placed.filter((p) => !inStatus.includes(p)))}` : ''}`);
 
@@ -242,11 +263,19 @@ export async function verifyOrders(ctx: RunContext, world: World, placed: Placed
   if (expect.inVinoshipper) {
     const absent = placed.filter((p) => !byNumber.has(p.vinoshipperOrderNumber));
     const extra = vinoshipper.filter((o) => !expectedNumbers.has(o.orderNumber));
-    ctx.count(`Vinoshipper orders ${vinoshipper.length} for ${n} orders (PUTs per order: ${histogram(placed.map((p) => byNumber.get(p.vinoshipperOrderNumber)?.submissions ?? 0))})`);
+    ctx.count(
+      `Vinoshipper orders ${vinoshipper.length} for ${n} orders (PUTs per order: ${histogram(placed.map((p) => byNumber.get(p.vinoshipperOrderNumber)?.submissions ?? 0))})`,
+    );
     ctx.check(absent.length === 0, `every order is in Vinoshipper under its number${absent.length ? ` — absent: ${names(absent)}` : ''}`);
-    ctx.check(extra.length === 0, `no Vinoshipper order doubled or stray (one number per order)${extra.length ? ` — extra: ${extra.map((o) => o.orderNumber).join(', ')}` : ''}`);
+    ctx.check(
+      extra.length === 0,
+      `no Vinoshipper order doubled or stray (one number per order)${extra.length ? ` — extra: ${extra.map((o) => o.orderNumber).join(', ')}` : ''}`,
+    );
     const workflowNumbers = placed.filter((p) => workflows.get(p.id)?.vinoshipperOrderNumber !== p.vinoshipperOrderNumber);
-    ctx.check(workflowNumbers.length === 0, `each workflow records its order's one Vinoshipper number${workflowNumbers.length ? ` — differs: ${names(workflowNumbers)}` : ''}`);
+    ctx.check(
+      workflowNumbers.length === 0,
+      `each workflow records its order's one Vinoshipper number${workflowNumbers.length ? ` — differs: ${names(workflowNumbers)}` : ''}`,
+    );
   } else {
     ctx.count(`Vinoshipper orders ${vinoshipper.length}`);
     ctx.check(vinoshipper.length === 0, 'nothing reached Vinoshipper');
@@ -256,16 +285,30 @@ export async function verifyOrders(ctx: RunContext, world: World, placed: Placed
   const byId = new Map(shopify.map((o) => [String(o.id), o]));
   const writeBacks = placed.map((p) => {
     const order = byId.get(p.id);
-    const tags = String(order?.tags ?? '').split(',').map((t) => t.trim()).filter((t) => t.toLowerCase().startsWith('vinoshipper:'));
+    const tags = String(order?.tags ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t.toLowerCase().startsWith('vinoshipper:'));
     const metafields = (order?.metafields ?? []).filter((m: any) => m.namespace === METAFIELD_NAMESPACE && m.key === METAFIELD_KEY);
     return { p, tags, metafields };
   });
   if (expect.inVinoshipper) {
-    const right = writeBacks.filter(({ p, tags, metafields }) => tags.length === 1 && tags[0] === `vinoshipper:${p.vinoshipperOrderNumber}` && metafields.length === 1 && metafields[0].value === p.vinoshipperOrderNumber);
+    const right = writeBacks.filter(
+      ({ p, tags, metafields }) =>
+        tags.length === 1 &&
+        tags[0] === `vinoshipper:${p.vinoshipperOrderNumber}` &&
+        metafields.length === 1 &&
+        metafields[0].value === p.vinoshipperOrderNumber,
+    );
     const none = writeBacks.filter((w) => w.tags.length === 0);
     const several = writeBacks.filter((w) => w.tags.length > 1);
-    ctx.count(`Shopify write-backs: ${right.length}/${n} orders with one vinoshipper: tag + metafield (${none.length} without, ${several.length} with several)`);
-    ctx.check(right.length === n, `one Shopify write-back per order${right.length < n ? ` — wrong: ${names(writeBacks.filter((w) => !right.includes(w)).map((w) => w.p))}` : ''}`);
+    ctx.count(
+      `Shopify write-backs: ${right.length}/${n} orders with one vinoshipper: tag + metafield (${none.length} without, ${several.length} with several)`,
+    );
+    ctx.check(
+      right.length === n,
+      `one Shopify write-back per order${right.length < n ? ` — wrong: ${names(writeBacks.filter((w) => !right.includes(w)).map((w) => w.p))}` : ''}`,
+    );
   } else {
     const any = writeBacks.filter((w) => w.tags.length || w.metafields.length);
     ctx.check(any.length === 0, 'no Shopify write-back for orders not in Vinoshipper');
@@ -276,8 +319,13 @@ export async function verifyOrders(ctx: RunContext, world: World, placed: Placed
   const keys = orderEmails.map((e) => e.idempotencyKey);
   const doubled = keys.length - new Set(keys).size;
   const keyless = keys.filter((k) => !k).length;
-  ctx.count(`emails ${orderEmails.length} (per order: ${histogram(placed.map((p) => orderEmails.filter((e) => e.subject.includes(`Order ${p.name}:`)).length))})`);
-  ctx.check(doubled === 0 && keyless === 0, `no email sent twice${doubled ? ` — ${doubled} repeated idempotency keys` : ''}${keyless ? ` — ${keyless} without a key` : ''}`);
+  ctx.count(
+    `emails ${orderEmails.length} (per order: ${histogram(placed.map((p) => orderEmails.filter((e) => e.subject.includes(`Order ${p.name}:`)).length))})`,
+  );
+  ctx.check(
+    doubled === 0 && keyless === 0,
+    `no email sent twice${doubled ? ` — ${doubled} repeated idempotency keys` : ''}${keyless ? ` — ${keyless} without a key` : ''}`,
+  );
   if (expect.emailsPerOrder !== undefined) {
     const wrong = placed.filter((p) => orderEmails.filter((e) => e.subject.includes(`Order ${p.name}:`)).length !== expect.emailsPerOrder);
     ctx.check(wrong.length === 0, `exactly ${expect.emailsPerOrder} email per order${wrong.length ? ` — wrong: ${names(wrong)}` : ''}`);
@@ -296,6 +344,9 @@ export function describeDeliveries(deliveries: Delivery[]): { retried: number; a
 }
 
 function names(placed: Placed[]): string {
-  const shown = placed.slice(0, 8).map((p) => p.name).join(', ');
+  const shown = placed
+    .slice(0, 8)
+    .map((p) => p.name)
+    .join(', ');
   return placed.length > 8 ? `${shown} and ${placed.length - 8} more` : shown;
 }

@@ -36,10 +36,20 @@ export const resendFaults: FaultRun = {
         ctx.step(`Resend faults armed: ${phase.status} for the next ${phase.count} sends`);
       }
       // Move on once this phase's failures are used up (or after 30 s: fewer retries came than planned).
-      await waitUsedUp(ctx, world, phase.status, phases.slice(0, i + 1).filter((p) => p.status === phase.status).reduce((s, p) => s + p.count, 0));
+      await waitUsedUp(
+        ctx,
+        world,
+        phase.status,
+        phases
+          .slice(0, i + 1)
+          .filter((p) => p.status === phase.status)
+          .reduce((s, p) => s + p.count, 0),
+      );
     }
     const { injected } = await world.sandbox<ResendFaults>('GET', '/sandbox/resend/faults');
-    ctx.inject(`Resend failures answered: 429 ×${injected[429]}, 500 ×${injected[500]}, 503 ×${injected[503]} (armed ${phases.map((p) => `${p.status} ×${p.count}`).join(', ')})`);
+    ctx.inject(
+      `Resend failures answered: 429 ×${injected[429]}, 500 ×${injected[500]}, 503 ×${injected[503]} (armed ${phases.map((p) => `${p.status} ×${p.count}`).join(', ')})`,
+    );
     ctx.check(injected[429] > 0 && injected[500] + injected[503] > 0, 'both 429s and 5xx were injected');
 
     await world.settle(ctx, placed, 'needs_attention', 'product_missing');
@@ -56,6 +66,9 @@ async function arm(world: World, phase: { status: Status; count: number }): Prom
 
 async function waitUsedUp(ctx: RunContext, world: World, status: Status, total: number): Promise<void> {
   await ctx
-    .waitFor(`${total} Resend ${status}s used up`, async () => (await world.sandbox<ResendFaults>('GET', '/sandbox/resend/faults')).injected[status] >= total, { everyMs: 100, withinMs: 30_000 })
+    .waitFor(`${total} Resend ${status}s used up`, async () => (await world.sandbox<ResendFaults>('GET', '/sandbox/resend/faults')).injected[status] >= total, {
+      everyMs: 100,
+      withinMs: 30_000,
+    })
     .catch((err) => ctx.step(`${(err as Error).message}; going on`));
 }

@@ -32,21 +32,46 @@ export const temporalRestart: FaultRun = {
     // The same worker and API processes must come back by themselves.
     const client = await stack.client();
     const polling = await ctx
-      .waitFor('the worker polling the restarted server', async () => {
-        const { pollers } = await client.workflowService.describeTaskQueue({ namespace: stack.config.temporal.namespace, taskQueue: { name: stack.config.temporal.taskQueue } });
-        return pollers.some((p) => tsToMs(p.lastAccessTime) >= restartedAt);
-      }, { withinMs: 60_000 })
-      .then(() => true, () => false);
-    ctx.check(stack.isRunning('worker') && stack.pid('worker') === pids.worker && polling, `the worker process (pid ${pids.worker}) survived and polls the restarted server${stack.isRunning('worker') ? '' : ' — it EXITED'}`);
+      .waitFor(
+        'the worker polling the restarted server',
+        async () => {
+          const { pollers } = await client.workflowService.describeTaskQueue({
+            namespace: stack.config.temporal.namespace,
+            taskQueue: { name: stack.config.temporal.taskQueue },
+          });
+          return pollers.some((p) => tsToMs(p.lastAccessTime) >= restartedAt);
+        },
+        { withinMs: 60_000 },
+      )
+      .then(
+        () => true,
+        () => false,
+      );
+    ctx.check(
+      stack.isRunning('worker') && stack.pid('worker') === pids.worker && polling,
+      `the worker process (pid ${pids.worker}) survived and polls the restarted server${stack.isRunning('worker') ? '' : ' — it EXITED'}`,
+    );
     const answering = await ctx
-      .waitFor('the API answering from Temporal again', async () => (await fetch(`${stack.apiUrl}/api/orders?limit=1`, { headers: { authorization: `Bearer ${stack.config.api.opsToken}` } })).ok, { withinMs: 60_000 })
-      .then(() => true, () => false);
-    ctx.check(stack.isRunning('api') && stack.pid('api') === pids.api && answering, `the API process (pid ${pids.api}) survived and reads from the restarted server${stack.isRunning('api') ? '' : ' — it EXITED'}`);
+      .waitFor(
+        'the API answering from Temporal again',
+        async () => (await fetch(`${stack.apiUrl}/api/orders?limit=1`, { headers: { authorization: `Bearer ${stack.config.api.opsToken}` } })).ok,
+        { withinMs: 60_000 },
+      )
+      .then(
+        () => true,
+        () => false,
+      );
+    ctx.check(
+      stack.isRunning('api') && stack.pid('api') === pids.api && answering,
+      `the API process (pid ${pids.api}) survived and reads from the restarted server${stack.isRunning('api') ? '' : ' — it EXITED'}`,
+    );
 
     await world.settle(ctx, placed, 'submitted');
     const creates = (await world.deliveries()).filter((d) => d.topic === 'orders/create');
     const d = describeDeliveries(creates);
-    ctx.count(`orders/create webhooks: ${creates.length}, ${creates.filter((x) => x.state === 'delivered').length} acknowledged; ${d.retried} needed more than one attempt (${d.attempts - creates.length} attempts without a 2xx while Temporal was down)`);
+    ctx.count(
+      `orders/create webhooks: ${creates.length}, ${creates.filter((x) => x.state === 'delivered').length} acknowledged; ${d.retried} needed more than one attempt (${d.attempts - creates.length} attempts without a 2xx while Temporal was down)`,
+    );
     ctx.check(d.retried > 0, 'webhooks arrived while Temporal was down (answered 503 or not at all) and were delivered again');
     ctx.check(creates.length === n && creates.every((x) => x.state === 'delivered'), 'every orders/create webhook acknowledged in the end');
     await verifyOrders(ctx, world, placed, { status: 'submitted', inVinoshipper: true, emailsPerOrder: 0 });

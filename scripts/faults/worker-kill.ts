@@ -26,7 +26,9 @@ export const workerKill: FaultRun = {
       ctx.step(`worker restarted and polling (${(downMs / 1000).toFixed(1)} s without a worker)`);
     });
     ctx.inject(`worker SIGKILL ×1 at ${describeProgress(atFault, n)}`);
-    ctx.inject(`pending when the worker died: ${atKill.activities} activities (a started one is retried after its 30 s start-to-close timeout), ${atKill.workflowTasks} workflow tasks; restarted after ${(downMs / 1000).toFixed(1)} s`);
+    ctx.inject(
+      `pending when the worker died: ${atKill.activities} activities (a started one is retried after its 30 s start-to-close timeout), ${atKill.workflowTasks} workflow tasks; restarted after ${(downMs / 1000).toFixed(1)} s`,
+    );
     ctx.check(atKill.activities + atKill.workflowTasks > 0, 'work was in flight on the killed worker (activities or workflow tasks pending)');
     await world.settle(ctx, placed, 'submitted');
     await verifyOrders(ctx, world, placed, { status: 'submitted', inVinoshipper: true, emailsPerOrder: 0 });

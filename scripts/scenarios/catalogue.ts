@@ -28,10 +28,13 @@ export const SCENARIOS: Scenario[] = [
         r.placeOrder({ line_items: [{ ...CABERNET, sku: TYPO_SKU }] }, say),
       );
       await r.step('Waiting for cellarhand to flag the order', (say) => r.expectIssue(order, 'product_missing', say));
-      await r.step(`Correction (seed: “Make corrections in Shopify — CrushSuite will attempt to sync again automatically”): changing the SKU on ${order.name} to ${CABERNET.sku} in Shopify`, async (say) => {
-        await r.shop.updateOrder(order.id, { line_items: [CABERNET] });
-        say('Shopify sends cellarhand the orders/updated webhook; nobody presses retry.');
-      });
+      await r.step(
+        `Correction (seed: “Make corrections in Shopify — CrushSuite will attempt to sync again automatically”): changing the SKU on ${order.name} to ${CABERNET.sku} in Shopify`,
+        async (say) => {
+          await r.shop.updateOrder(order.id, { line_items: [CABERNET] });
+          say('Shopify sends cellarhand the orders/updated webhook; nobody presses retry.');
+        },
+      );
       return r.step('Waiting for cellarhand to sync the corrected order to Vinoshipper', async (say) => {
         const view = await r.waitForStatus(order, 'submitted');
         const held = await r.shop.vinoshipperOrder(view.vinoshipperOrderNumber!);
@@ -51,14 +54,21 @@ export const SCENARIOS: Scenario[] = [
         r.onRestore(`Vinoshipper’s inventory of ${PINOT} (${before.inventory})`, () => r.shop.setProduct(PINOT, { inventory: before.inventory }));
         await r.shop.setProduct(PINOT, { inventory: 1 });
       });
-      const order = await r.step(`Placing order for 3 bottles of ${PINOT}`, (say) => r.placeOrder({ line_items: [{ sku: PINOT, quantity: 3, price: '48.00' }] }, say));
+      const order = await r.step(`Placing order for 3 bottles of ${PINOT}`, (say) =>
+        r.placeOrder({ line_items: [{ sku: PINOT, quantity: 3, price: '48.00' }] }, say),
+      );
       await r.step('Waiting for cellarhand to flag the order', (say) => r.expectIssue(order, 'inventory_unavailable', say));
-      await r.step(`Correction (seed: “Confirm the product exists and has inventory in Vinoshipper”): adding inventory in Vinoshipper (24 bottles), then sending “retry”`, async (say) => {
-        await r.shop.setProduct(PINOT, { inventory: 24 });
-        say(`Vinoshipper does not tell cellarhand about inventory; cellarhand would look again by itself every ${minutes(r.opts.issueRecheckIntervalMs)} (ISSUE_RECHECK_INTERVAL).`);
-        await r.shop.retry(order.id);
-        say('Sent “retry” through the ops API so it looks now.');
-      });
+      await r.step(
+        `Correction (seed: “Confirm the product exists and has inventory in Vinoshipper”): adding inventory in Vinoshipper (24 bottles), then sending “retry”`,
+        async (say) => {
+          await r.shop.setProduct(PINOT, { inventory: 24 });
+          say(
+            `Vinoshipper does not tell cellarhand about inventory; cellarhand would look again by itself every ${minutes(r.opts.issueRecheckIntervalMs)} (ISSUE_RECHECK_INTERVAL).`,
+          );
+          await r.shop.retry(order.id);
+          say('Sent “retry” through the ops API so it looks now.');
+        },
+      );
       return r.step('Waiting for cellarhand to sync the order to Vinoshipper', async (say) => {
         const view = await r.waitForStatus(order, 'submitted');
         const held = await r.shop.vinoshipperOrder(view.vinoshipperOrderNumber!);
@@ -131,14 +141,19 @@ export const SCENARIOS: Scenario[] = [
       });
       await r.step('Waiting for cellarhand to flag the order', (say) => r.expectIssue(order, 'invalid_address', say));
       const street = '500 Vineyard Lane';
-      await r.step(`Correction (seed: “Contact the customer, update the address in Shopify, and CrushSuite will auto-resend”): changing the street to ${street} in Shopify`, async (say) => {
-        await r.shop.updateOrder(order.id, { shipping_address: { address1: street } });
-        say('Shopify sends cellarhand the orders/updated webhook; nobody presses retry.');
-      });
+      await r.step(
+        `Correction (seed: “Contact the customer, update the address in Shopify, and CrushSuite will auto-resend”): changing the street to ${street} in Shopify`,
+        async (say) => {
+          await r.shop.updateOrder(order.id, { shipping_address: { address1: street } });
+          say('Shopify sends cellarhand the orders/updated webhook; nobody presses retry.');
+        },
+      );
       return r.step('Waiting for cellarhand to resend the corrected order', async (say) => {
         const view = await r.waitForStatus(order, 'submitted');
         const held = await r.shop.vinoshipperOrder(vinoshipperOrderNumber);
-        say(`Vinoshipper order ${vinoshipperOrderNumber} now ships to ${held.order.shipToAddress.street1}, ${held.order.shipToAddress.city} (received ${held.submissions} times).`);
+        say(
+          `Vinoshipper order ${vinoshipperOrderNumber} now ships to ${held.order.shipToAddress.street1}, ${held.order.shipToAddress.city} (received ${held.submissions} times).`,
+        );
         return r.reportFinal(order, view, say);
       });
     },
@@ -173,10 +188,13 @@ export const SCENARIOS: Scenario[] = [
       await blockCalifornia(r);
       const order = await r.step(`Placing order for 1 bottle of ${CABERNET.sku}, shipping to Napa, CA`, (say) => r.placeOrder({ line_items: [CABERNET] }, say));
       await r.step('Waiting for cellarhand to flag the order', (say) => r.expectIssue(order, 'compliance_failed', say));
-      await r.step('Correction (seed: “Contact the customer to inform them of the issue. Process a refund if the order cannot be fulfilled.”): sending “refund” through the ops API', async (say) => {
-        await r.shop.refund(order.id, 'Cannot ship to CA any more');
-        say('Reason given: “Cannot ship to CA any more”.');
-      });
+      await r.step(
+        'Correction (seed: “Contact the customer to inform them of the issue. Process a refund if the order cannot be fulfilled.”): sending “refund” through the ops API',
+        async (say) => {
+          await r.shop.refund(order.id, 'Cannot ship to CA any more');
+          say('Reason given: “Cannot ship to CA any more”.');
+        },
+      );
       return r.step('Waiting for cellarhand to refund the order', async (say) => {
         const view = await r.waitForStatus(order, 'refunded');
         const shopifyOrder = await r.shop.shopifyOrder(order.id);
@@ -200,13 +218,17 @@ export const SCENARIOS: Scenario[] = [
       const order = await r.step(`Placing order for 1 bottle of ${CABERNET.sku}, shipping to Napa, CA`, (say) => r.placeOrder({ line_items: [CABERNET] }, say));
       await r.step('Waiting for cellarhand to flag the order', (say) => r.expectIssue(order, 'compliance_failed', say));
       await r.step('Correction (after contacting the customer): changing the ship-to address to 1 Main St, Portland, OR 97201 in Shopify', async (say) => {
-        await r.shop.updateOrder(order.id, { shipping_address: { address1: '1 Main St', city: 'Portland', province: 'Oregon', province_code: 'OR', zip: '97201' } });
+        await r.shop.updateOrder(order.id, {
+          shipping_address: { address1: '1 Main St', city: 'Portland', province: 'Oregon', province_code: 'OR', zip: '97201' },
+        });
         say('Shopify sends cellarhand the orders/updated webhook; nobody presses retry.');
       });
       return r.step('Waiting for cellarhand to resend the corrected order', async (say) => {
         const view = await r.waitForStatus(order, 'submitted');
         const held = await r.shop.vinoshipperOrder(view.vinoshipperOrderNumber!);
-        say(`Vinoshipper order ${held.order.orderNumber} now ships to ${held.order.shipToAddress.city}, ${held.order.shipToAddress.stateCode}, compliant: ${held.order.isCompliant}.`);
+        say(
+          `Vinoshipper order ${held.order.orderNumber} now ships to ${held.order.shipToAddress.city}, ${held.order.shipToAddress.stateCode}, compliant: ${held.order.isCompliant}.`,
+        );
         return r.reportFinal(order, view, say);
       });
     },
@@ -250,7 +272,8 @@ export const SCENARIOS: Scenario[] = [
         const view = await r.waitForStatus(order, 'cancelled');
         const held = await r.shop.vinoshipperOrder(vinoshipperOrderNumber);
         say(`Vinoshipper order ${vinoshipperOrderNumber}: ${held.order.status}.`);
-        if (held.order.status !== 'CANCELLED') throw new Error(`expected Vinoshipper order ${vinoshipperOrderNumber} to be CANCELLED, it is ${held.order.status}`);
+        if (held.order.status !== 'CANCELLED')
+          throw new Error(`expected Vinoshipper order ${vinoshipperOrderNumber} to be CANCELLED, it is ${held.order.status}`);
         return r.reportFinal(order, view, say);
       });
     },

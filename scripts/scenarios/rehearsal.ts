@@ -118,14 +118,21 @@ export class Rehearsal {
       'status submitted with the Vinoshipper order number written back to Shopify',
       (v) => v.status === 'submitted' && v.timeline.some((e) => e.event === 'written_back'),
     );
-    say(`cellarhand sent it to Vinoshipper: status ${view.status}, Vinoshipper order ${view.vinoshipperOrderNumber}, number written back to the Shopify order.`);
+    say(
+      `cellarhand sent it to Vinoshipper: status ${view.status}, Vinoshipper order ${view.vinoshipperOrderNumber}, number written back to the Shopify order.`,
+    );
     return { order, vinoshipperOrderNumber: view.vinoshipperOrderNumber ?? order.vinoshipperOrderNumber };
   }
 
   // ---- waiting on cellarhand ----
 
   /** Polls the order's status query (ops API) until `done`; on timeout says what it last showed. */
-  async waitForOrder(order: PlacedOrder, expected: string, done: (view: OrderStatusView) => boolean, timeoutMs = this.opts.stepTimeoutMs): Promise<OrderStatusView> {
+  async waitForOrder(
+    order: PlacedOrder,
+    expected: string,
+    done: (view: OrderStatusView) => boolean,
+    timeoutMs = this.opts.stepTimeoutMs,
+  ): Promise<OrderStatusView> {
     let last: OrderStatusView | null = null;
     let lastError: unknown = null;
     const started = Date.now();
@@ -139,7 +146,11 @@ export class Rehearsal {
         if (!(err instanceof HttpFailure && err.status === 404)) lastError = err;
       }
       if (Date.now() - started > timeoutMs) {
-        const seen = last ? describeView(last) : lastError ? `no answer (${errorText(lastError)})` : `nothing: cellarhand does not know order ${order.name} (id ${order.id})`;
+        const seen = last
+          ? describeView(last)
+          : lastError
+            ? `no answer (${errorText(lastError)})`
+            : `nothing: cellarhand does not know order ${order.name} (id ${order.id})`;
         throw new StepTimeout(`order ${order.name} to show ${expected}`, seen, Date.now() - started);
       }
       await sleep(200);
@@ -152,7 +163,12 @@ export class Rehearsal {
 
   /** Waits for the issue, then shows it as the merchant meets it: status, issue, email, steps, compliance events, the ops API listing. */
   async expectIssue(order: PlacedOrder, type: IssueType, say: Print, timeoutMs?: number): Promise<OrderStatusView> {
-    const view = await this.waitForOrder(order, `status needs_attention with issue ${type}`, (v) => v.status === 'needs_attention' && v.issue?.type === type, timeoutMs);
+    const view = await this.waitForOrder(
+      order,
+      `status needs_attention with issue ${type}`,
+      (v) => v.status === 'needs_attention' && v.issue?.type === type,
+      timeoutMs,
+    );
     const issue = view.issue!;
     say(`Status: ${view.status}`);
     say(`Issue type: ${issue.type} — ${ISSUE_WORDING[issue.type].title}`);

@@ -95,5 +95,7 @@ test('a forged signature is refused with 401 and starts nothing', async () => {
   });
   expect(res.status).toBe(401);
   expect(res.body.error).toMatch(/signature/i);
-  await expect(stack.env.client.workflow.getHandle(orderWorkflowId(stack.config.shopify.shopDomain, id)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  await expect(stack.env.client.workflow.getHandle(orderWorkflowId(stack.config.shopify.shopDomain, id)).describe()).rejects.toBeInstanceOf(
+    WorkflowNotFoundError,
+  );
 }, 30_000);

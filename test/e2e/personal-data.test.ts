@@ -64,10 +64,14 @@ test('an order workflow stores no personal data in clear; with the codec it all 
   const workflowId = orderWorkflowId(stack.config.shopify.shopDomain, id);
 
   // The codec-enabled client (the API's) queries as usual.
-  const status = await waitFor('status submitted', async () => {
-    const view = await stack.orders.status(id);
-    return view.status === 'submitted' && view.timeline.some((e) => e.event === 'written_back') && view;
-  }, 40_000);
+  const status = await waitFor(
+    'status submitted',
+    async () => {
+      const view = await stack.orders.status(id);
+      return view.status === 'submitted' && view.timeline.some((e) => e.event === 'written_back') && view;
+    },
+    40_000,
+  );
   expect(status.shopifyOrderName).toBe(name);
   // Vinoshipper got the real person: encryption is only at rest in Temporal.
   const held = await request('GET', `${stack.sandboxUrl}/sandbox/vinoshipper/orders/${status.vinoshipperOrderNumber}`);

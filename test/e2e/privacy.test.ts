@@ -73,7 +73,12 @@ async function runningOrder(): Promise<PlacedOrder> {
 test('customers/redact deletes the finished order workflows, records a running one and erases it once it has finished', async () => {
   const finished = await finishedOrder();
   const running = await runningOrder();
-  const payload = { shop_id: 1, shop_domain: SHOP, customer: { id: 7100000001, email: EMAIL, phone: '+17075550100' }, orders_to_redact: [finished.id, running.id, 5999999999] };
+  const payload = {
+    shop_id: 1,
+    shop_domain: SHOP,
+    customer: { id: 7100000001, email: EMAIL, phone: '+17075550100' },
+    orders_to_redact: [finished.id, running.id, 5999999999],
+  };
 
   const res = await deliver('customers/redact', payload);
   expect(res.status).toBe(200);
@@ -129,7 +134,10 @@ test('a redaction still waiting after its alert time tells the merchant once, an
     timing: { recheckIntervalMs: 500, alertAfterMs: 1_500 },
   };
   const handle = await client.workflow.start('redactionWorkflow', { workflowId, taskQueue: stack.config.temporal.taskQueue, args: [input] });
-  const alert = await shop.poll('the pending-redaction alert', async () => (await shop.emails()).find((e) => e.subject.startsWith('[Action required] Privacy request')) ?? null);
+  const alert = await shop.poll(
+    'the pending-redaction alert',
+    async () => (await shop.emails()).find((e) => e.subject.startsWith('[Action required] Privacy request')) ?? null,
+  );
   expect(alert.subject).toBe('[Action required] Privacy request: 1 order still running, not erased yet');
   expect(alert.text).toContain(orderWorkflowId(SHOP, running.id));
   expect((await handle.query(redactionStatusQuery)).alertedAt).not.toBeNull();
@@ -155,7 +163,10 @@ test('customers/data_request is recorded and the merchant is emailed the orders 
   const workflowId = privacyWorkflowId('customers_data_request', SHOP, '4242');
   expect(res.body).toEqual({ topic: 'customers/data_request', workflowId, outcome: 'accepted' });
 
-  const email = await shop.poll('the data request email', async () => (await shop.emails()).find((e) => e.subject.includes('Customer data request 4242')) ?? null);
+  const email = await shop.poll(
+    'the data request email',
+    async () => (await shop.emails()).find((e) => e.subject.includes('Customer data request 4242')) ?? null,
+  );
   expect(email.subject).toBe('[cellarhand] Customer data request 4242: 1 order held');
   expect(email.subject).not.toContain('@');
   expect(email.text).toContain('Shopify forwarded a customer data request');
@@ -230,11 +241,16 @@ test('shop/redact deletes every closed workflow of the shop and waits for the ru
     await waitFor(`order ${orderId} to finish`, async () => (await describeOrNull(id))?.status.name === 'COMPLETED', 30_000);
   }
   // Visibility may lag the close by a moment: ask again until the redaction is done.
-  await waitFor('the shop redaction to complete', async () => {
-    if ((await redaction.describe()).status.name === 'COMPLETED') return true;
-    await redaction.signal(recheckSignal).catch(() => undefined);
-    return false;
-  }, 30_000, 1_000);
+  await waitFor(
+    'the shop redaction to complete',
+    async () => {
+      if ((await redaction.describe()).status.name === 'COMPLETED') return true;
+      await redaction.signal(recheckSignal).catch(() => undefined);
+      return false;
+    },
+    30_000,
+    1_000,
+  );
   expect(await redaction.result()).toMatchObject({ done: true, running: [] });
   await gone(orderWorkflowId(SHOP, running.id));
 }, 120_000);

@@ -50,7 +50,9 @@ async function reactionToSignal(workflowId: string, from: number): Promise<strin
     if (signalled < 0) return null;
     const handled = all.findIndex((e, i) => i > signalled && e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
     if (handled < 0) return null;
-    return all.slice(signalled).flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityType?.name ? [e.activityTaskScheduledEventAttributes.activityType.name] : []));
+    return all
+      .slice(signalled)
+      .flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityType?.name ? [e.activityTaskScheduledEventAttributes.activityType.name] : []));
   });
 }
 

@@ -83,7 +83,19 @@ test('an unknown scenario: exit 2 and the list of scenarios', async () => {
   const run = await runScenario('product-mising');
   expectExit(run, 2);
   expect(run.stderr).toContain('Unknown scenario “product-mising”');
-  for (const name of ['product-missing', 'inventory-unavailable', 'vinoshipper-unreachable', 'customer-verification', 'invalid-address', 'order-item', 'compliance-refund', 'compliance-corrected', 'fulfilment', 'cancellation', 'all']) {
+  for (const name of [
+    'product-missing',
+    'inventory-unavailable',
+    'vinoshipper-unreachable',
+    'customer-verification',
+    'invalid-address',
+    'order-item',
+    'compliance-refund',
+    'compliance-corrected',
+    'fulfilment',
+    'cancellation',
+    'all',
+  ]) {
     expect(run.stderr).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
   }
   expect(run.stdout).toBe('');

@@ -42,7 +42,9 @@ async function expectOneVinoshipperOrder(order: PlacedOrder): Promise<void> {
   const all = (await fetch(`${stack.sandboxUrl}/sandbox/vinoshipper/orders`).then((r) => r.json())) as Array<{ order: { orderNumber: string } }>;
   expect(all.filter((o) => o.order.orderNumber === order.vinoshipperOrderNumber)).toHaveLength(1);
   const shopifyOrder = await shop.shopifyOrder(order.id);
-  const tags = String(shopifyOrder.tags).split(',').map((t) => t.trim());
+  const tags = String(shopifyOrder.tags)
+    .split(',')
+    .map((t) => t.trim());
   expect(tags.filter((t) => t.startsWith('vinoshipper:'))).toEqual([`vinoshipper:${order.vinoshipperOrderNumber}`]);
 }
 

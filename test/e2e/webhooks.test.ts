@@ -200,7 +200,13 @@ test('GET /openapi.json describes the webhook and ops routes from their zod sche
   expect(res.status).toBe(200);
   expect(res.body.openapi).toBe('3.1.0');
   expect(Object.keys(res.body.paths)).toEqual(
-    expect.arrayContaining(['/webhooks/shopify', '/webhooks/vinoshipper/{token}', '/api/orders', '/api/orders/{shopifyOrderId}', '/api/orders/{shopifyOrderId}/refund']),
+    expect.arrayContaining([
+      '/webhooks/shopify',
+      '/webhooks/vinoshipper/{token}',
+      '/api/orders',
+      '/api/orders/{shopifyOrderId}',
+      '/api/orders/{shopifyOrderId}/refund',
+    ]),
   );
   const [orderBody, ...privacyBodies] = res.body.paths['/webhooks/shopify'].post.requestBody.content['application/json'].schema.oneOf;
   expect(privacyBodies).toHaveLength(3);

@@ -15,7 +15,11 @@ export default async function globalSetup(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const codePath = join(dir, 'workflow-bundle.js');
   // The workflow side of failure conversion lives in the bundle: failure messages stay encoded.
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: quietLogger,
+  });
   writeFileSync(codePath, code);
   process.env.CELLARHAND_TEST_WORKFLOW_BUNDLE = codePath;
 }

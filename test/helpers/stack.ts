@@ -47,12 +47,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
   // The test client encrypts like the API's (the worker gets the same converter from createOrderWorker).
   const client = { dataConverter: createDataConverter(loadConfig({ NODE_ENV: 'test', ...options.env }).codec) };
-  const env = options.server === 'time-skipping'
-    ? await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: executable('CELLARHAND_TEST_TEST_SERVER') }, client })
-    : await TestWorkflowEnvironment.createLocal({
-        server: { executable: executable('CELLARHAND_TEST_CLI'), searchAttributes: ORDER_SEARCH_ATTRIBUTES, extraArgs: options.devServerArgs, log: { format: 'pretty', level: 'error' } },
-        client,
-      });
+  const env =
+    options.server === 'time-skipping'
+      ? await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: executable('CELLARHAND_TEST_TEST_SERVER') }, client })
+      : await TestWorkflowEnvironment.createLocal({
+          server: {
+            executable: executable('CELLARHAND_TEST_CLI'),
+            searchAttributes: ORDER_SEARCH_ATTRIBUTES,
+            extraArgs: options.devServerArgs,
+            log: { format: 'pretty', level: 'error' },
+          },
+          client,
+        });
   if (options.server === 'time-skipping') await registerSearchAttributes(env);
 
   // Listen first, attach the apps after: the sandbox must know the API's URL and the API the sandbox's.
@@ -132,4 +138,3 @@ async function listening(): Promise<Server> {
 function port(server: Server): number {
   return (server.address() as AddressInfo).port;
 }
-

@@ -72,7 +72,12 @@ test('decode passes through payloads that are not encrypted', async () => {
 
 test('401 without a token, with a wrong token, with another scheme', async () => {
   const body = { payloads: [jsonPayload(secret)] };
-  for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-token-wrong-token' }, { authorization: `Basic ${TOKEN}` }, { authorization: `Bearer ${TOKEN}x` }]) {
+  for (const headers of [
+    {} as Record<string, string>,
+    { authorization: 'Bearer wrong-token-wrong-token' },
+    { authorization: `Basic ${TOKEN}` },
+    { authorization: `Bearer ${TOKEN}x` },
+  ]) {
     for (const op of ['encode', 'decode']) {
       const res = await request('POST', `${url}/codec/${op}`, body, headers);
       expect(res.status).toBe(401);
@@ -146,10 +151,18 @@ test('CORS preflight from an allowed origin gets the headers, without a token', 
     expect(res.headers.get('vary')).toMatch(/Origin/);
   }
   // The actual request carries the header too, so the UI can read the answer (and a 401).
-  const ok = await fetch(`${url}/codec/decode`, { method: 'POST', headers: { origin: UI_ORIGIN, 'content-type': 'application/json', ...auth }, body: '{"payloads":[]}' });
+  const ok = await fetch(`${url}/codec/decode`, {
+    method: 'POST',
+    headers: { origin: UI_ORIGIN, 'content-type': 'application/json', ...auth },
+    body: '{"payloads":[]}',
+  });
   expect(ok.status).toBe(200);
   expect(ok.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
-  const denied = await fetch(`${url}/codec/decode`, { method: 'POST', headers: { origin: UI_ORIGIN, 'content-type': 'application/json' }, body: '{"payloads":[]}' });
+  const denied = await fetch(`${url}/codec/decode`, {
+    method: 'POST',
+    headers: { origin: UI_ORIGIN, 'content-type': 'application/json' },
+    body: '{"payloads":[]}',
+  });
   expect(denied.status).toBe(401);
   expect(denied.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
 });
@@ -162,6 +175,10 @@ test('CORS preflight from another origin gets no CORS headers', async () => {
   expect(res.status).toBe(403);
   expect(res.headers.get('access-control-allow-origin')).toBeNull();
   expect(res.headers.get('access-control-allow-credentials')).toBeNull();
-  const post = await fetch(`${url}/codec/decode`, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/json', ...auth }, body: '{"payloads":[]}' });
+  const post = await fetch(`${url}/codec/decode`, {
+    method: 'POST',
+    headers: { origin: 'https://evil.example', 'content-type': 'application/json', ...auth },
+    body: '{"payloads":[]}',
+  });
   expect(post.headers.get('access-control-allow-origin')).toBeNull();
 });

@@ -29,7 +29,13 @@ test('several webhook secrets are accepted for rotation', () => {
 test('every bad variable is named in one message', () => {
   let error: unknown;
   try {
-    loadConfig({ API_PORT: 'eighty', MERCHANT_ALERT_EMAIL: 'not-an-email', REMINDER_AFTER: '1 day', SHOPIFY_SHOP_DOMAIN: 'evil.example.com', SANDBOX: 'maybe' });
+    loadConfig({
+      API_PORT: 'eighty',
+      MERCHANT_ALERT_EMAIL: 'not-an-email',
+      REMINDER_AFTER: '1 day',
+      SHOPIFY_SHOP_DOMAIN: 'evil.example.com',
+      SANDBOX: 'maybe',
+    });
   } catch (err) {
     error = err;
   }

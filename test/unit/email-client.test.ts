@@ -32,7 +32,12 @@ function client(apiKey = API_KEY, baseUrl = `${url}/resend`): EmailClient {
   return new EmailClient({ apiKey, baseUrl, from: 'cellarhand <orders@cellarhand.example>', to: 'winery@example.com' });
 }
 
-const message = { subject: '[Action required] Order #1001: product missing', html: '<p>Hi</p>', text: 'Hi', idempotencyKey: 'order-issue/1/product_missing/1/issue' };
+const message = {
+  subject: '[Action required] Order #1001: product missing',
+  html: '<p>Hi</p>',
+  text: 'Hi',
+  idempotencyKey: 'order-issue/1/product_missing/1/issue',
+};
 
 async function sendError(promise: Promise<unknown>): Promise<EmailError> {
   const err = await promise.then(
@@ -73,7 +78,11 @@ test('the same key with a different email is refused, permanently', async () => 
 });
 
 test('a 429 is transient, and the send after it goes through', async () => {
-  const res = await fetch(`${url}/sandbox/resend/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 429, count: 1 }) });
+  const res = await fetch(`${url}/sandbox/resend/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ status: 429, count: 1 }),
+  });
   expect(res.status).toBe(200);
   const err = await sendError(client().send(message));
   expect(err).toMatchObject({ kind: 'transient', statusCode: 429, resendName: 'rate_limit_exceeded' });
@@ -83,7 +92,11 @@ test('a 429 is transient, and the send after it goes through', async () => {
 });
 
 test('a 5xx is transient', async () => {
-  await fetch(`${url}/sandbox/resend/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 503, count: 1 }) });
+  await fetch(`${url}/sandbox/resend/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ status: 503, count: 1 }),
+  });
   expect(await sendError(client().send(message))).toMatchObject({ kind: 'transient', statusCode: 503 });
 });
 

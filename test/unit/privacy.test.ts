@@ -11,7 +11,12 @@ const customer = { id: 7000000001, email: 'jane.doe@example.com', phone: '+1 707
 
 describe('parsePrivacyWebhook', () => {
   test('customers/redact → customer id and order ids; email and phone dropped', () => {
-    const parsed = parsePrivacyWebhook('customers/redact', { shop_id: 1, shop_domain: SHOP, customer, orders_to_redact: [5000000001, '5000000002', 5000000001] }, SHOP, AT);
+    const parsed = parsePrivacyWebhook(
+      'customers/redact',
+      { shop_id: 1, shop_domain: SHOP, customer, orders_to_redact: [5000000001, '5000000002', 5000000001] },
+      SHOP,
+      AT,
+    );
     expect(parsed).toEqual({
       ok: true,
       request: { kind: 'customers_redact', shopDomain: SHOP, customerId: '7000000001', orderIds: ['5000000001', '5000000002'], receivedAt: AT.toISOString() },
@@ -20,10 +25,22 @@ describe('parsePrivacyWebhook', () => {
   });
 
   test('customers/data_request → request id, customer id, orders', () => {
-    const parsed = parsePrivacyWebhook('customers/data_request', { shop_domain: SHOP, customer, orders_requested: [5000000003], data_request: { id: 9999 } }, SHOP, AT);
+    const parsed = parsePrivacyWebhook(
+      'customers/data_request',
+      { shop_domain: SHOP, customer, orders_requested: [5000000003], data_request: { id: 9999 } },
+      SHOP,
+      AT,
+    );
     expect(parsed).toEqual({
       ok: true,
-      request: { kind: 'customers_data_request', shopDomain: SHOP, customerId: '7000000001', dataRequestId: '9999', orderIds: ['5000000003'], receivedAt: AT.toISOString() },
+      request: {
+        kind: 'customers_data_request',
+        shopDomain: SHOP,
+        customerId: '7000000001',
+        dataRequestId: '9999',
+        orderIds: ['5000000003'],
+        receivedAt: AT.toISOString(),
+      },
     });
     expect(JSON.stringify(parsed)).not.toMatch(/jane|example\.com|555/);
   });

@@ -47,7 +47,9 @@ describe('reconciliationWindowStart', () => {
 });
 
 test('the summary says what a run did in one line', () => {
-  expect(reconciliationSummary('2026-10-01T11:53:00.000Z', { listed: 0, delivered: 0, finished: 0, pages: 1 })).toBe('No Shopify orders changed since 2026-10-01T11:53:00.000Z.');
+  expect(reconciliationSummary('2026-10-01T11:53:00.000Z', { listed: 0, delivered: 0, finished: 0, pages: 1 })).toBe(
+    'No Shopify orders changed since 2026-10-01T11:53:00.000Z.',
+  );
   expect(reconciliationSummary('2026-10-01T11:53:00.000Z', { listed: 3, delivered: 2, finished: 1, pages: 1 })).toBe(
     '3 Shopify orders changed since 2026-10-01T11:53:00.000Z: 2 handed to their workflow, 1 already finished.',
   );

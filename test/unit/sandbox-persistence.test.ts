@@ -78,7 +78,8 @@ async function call(r: Running, method: string, route: string, body?: unknown): 
   return res.status === 204 ? null : res.json();
 }
 
-const placeOrder = (r: Running) => call(r, 'POST', '/sandbox/shopify/orders?webhook=false', { line_items: [{ sku: 'CAB-2021-750', quantity: 2, price: '42.00' }] });
+const placeOrder = (r: Running) =>
+  call(r, 'POST', '/sandbox/shopify/orders?webhook=false', { line_items: [{ sku: 'CAB-2021-750', quantity: 2, price: '42.00' }] });
 
 const vinoshipper = ({ config }: Running) =>
   new VinoshipperClient({ apiUrl: config.vinoshipper.apiUrl, apiKey: config.vinoshipper.apiKey, apiSecret: config.vinoshipper.apiSecret, timeoutMs: 2_000 });
@@ -116,7 +117,9 @@ test('a second sandbox on the same file carries on where the first stopped', asy
   await vinoshipper(second).cancelOrder('CH-1001');
   expect(await inventory(second)).toMatchObject({ 'CAB-2021-750': 120 });
 
-  expect(await call(second, 'GET', '/sandbox/emails')).toEqual([expect.objectContaining({ id: emailId, subject: alert.subject, idempotencyKey: alert.idempotencyKey })]);
+  expect(await call(second, 'GET', '/sandbox/emails')).toEqual([
+    expect.objectContaining({ id: emailId, subject: alert.subject, idempotencyKey: alert.idempotencyKey }),
+  ]);
   // The retry of an activity that sent before the restart is still deduplicated.
   expect(await email(second).send(alert)).toEqual({ id: emailId });
   expect(await call(second, 'GET', '/sandbox/emails')).toHaveLength(1);

@@ -27,7 +27,6 @@ let receiver: Server;
 let received: Received[];
 let admin: ShopifyAdmin;
 
-
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);

@@ -23,7 +23,6 @@ let hits: Hit[];
 /** How the receiver answers the next requests; default 200. */
 let answer: (res: ServerResponse) => void;
 
-
 beforeAll(async () => {
   hits = [];
   receiver = createServer(async (req, res) => {
@@ -200,9 +199,30 @@ describe('Admin GraphQL', () => {
   const REFUND_WITHOUT_KEY = `mutation R($input: RefundInput!) { refundCreate(input: $input) { refund { id } userErrors { field message } } }`;
 
   async function refundInput(id: string) {
-    const { body } = await graphql(`query O($id: ID!) { order(id: $id) { lineItems(first: 5) { nodes { id } } transactions { id amountSet { shopMoney { amount } } } } }`, {
-      id: `gid://shopify/Order/${id}`,
-    });
+    const { body } = await graphql(
+      `
+        query O($id: ID!) {
+          order(id: $id) {
+            lineItems(first: 5) {
+              nodes {
+                id
+              }
+            }
+            transactions {
+              id
+              amountSet {
+                shopMoney {
+                  amount
+                }
+              }
+            }
+          }
+        }
+      `,
+      {
+        id: `gid://shopify/Order/${id}`,
+      },
+    );
     const [line] = body.data.order.lineItems.nodes;
     const [sale] = body.data.order.transactions;
     return {
@@ -245,7 +265,15 @@ describe('Admin GraphQL', () => {
   test('fields Shopify does not have, and search terms the sandbox does not know, are errors', async () => {
     const unknownField = await graphql('{ orders(first: 1) { nodes { orderNumber } } }');
     expect(unknownField.body.errors[0].message).toMatch(/orderNumber/);
-    const badSearch = await graphql(`{ orders(first: 1, query: "status:open") { nodes { id } } }`);
+    const badSearch = await graphql(`
+      {
+        orders(first: 1, query: "status:open") {
+          nodes {
+            id
+          }
+        }
+      }
+    `);
     expect(badSearch.body.errors[0].message).toMatch(/status:open/);
   });
 });

@@ -119,9 +119,7 @@ describe('parseOrderWebhook / toOrderSnapshot', () => {
     const result = parseOrderWebhook(payload);
     if (result.ok) throw new Error('expected problems');
     const fields = result.problems.map((p) => p.split(':')[0]);
-    expect(fields).toEqual(
-      expect.arrayContaining(['name', 'order_number', 'updated_at', 'line_items.0.quantity', 'line_items.1.price', 'email']),
-    );
+    expect(fields).toEqual(expect.arrayContaining(['name', 'order_number', 'updated_at', 'line_items.0.quantity', 'line_items.1.price', 'email']));
     const text = result.problems.join('\n');
     expect(text).not.toContain('one thousand');
     expect(text).not.toContain('yesterday-ish');
@@ -146,7 +144,12 @@ describe('privacy payloads', () => {
       }),
     ).toMatchObject({ orders_requested: ['299938', '280263'], customer: { id: '191167' }, data_request: { id: '9999' } });
     expect(
-      customersRedactSchema.parse({ shop_id: 954889, shop_domain: 'demo.myshopify.com', customer: { id: 191167, email: null, phone: null }, orders_to_redact: [299938] }),
+      customersRedactSchema.parse({
+        shop_id: 954889,
+        shop_domain: 'demo.myshopify.com',
+        customer: { id: 191167, email: null, phone: null },
+        orders_to_redact: [299938],
+      }),
     ).toMatchObject({ orders_to_redact: ['299938'] });
     expect(shopRedactSchema.parse({ shop_id: 954889, shop_domain: 'demo.myshopify.com' })).toEqual({ shop_id: '954889', shop_domain: 'demo.myshopify.com' });
     expect(customersRedactSchema.safeParse({ shop_domain: 'demo.myshopify.com' }).success).toBe(false);

@@ -89,7 +89,11 @@ describe('networkFailure', () => {
     const timeout = networkFailure('GET /products', new DOMException('The operation was aborted due to timeout', 'TimeoutError'), 250);
     expect(timeout).toMatchObject({ kind: 'transient', code: 'TIMEOUT', status: null });
     expect(timeout.message).toBe('Vinoshipper did not answer GET /products within 250 ms');
-    const refused = networkFailure('GET /products', new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) }), 250);
+    const refused = networkFailure(
+      'GET /products',
+      new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) }),
+      250,
+    );
     expect(refused).toMatchObject({ kind: 'transient', code: 'NETWORK_ERROR' });
     expect(refused.message).toContain('ECONNREFUSED');
   });
@@ -238,7 +242,11 @@ describe('classifyProblem', () => {
   });
 
   test('never throws, even on an empty problem', () => {
-    expect(classifyProblem({})).toEqual({ issueType: 'order_item_issue', code: null, message: 'Unrecognised Vinoshipper problem (no type): no description given' });
+    expect(classifyProblem({})).toEqual({
+      issueType: 'order_item_issue',
+      code: null,
+      message: 'Unrecognised Vinoshipper problem (no type): no description given',
+    });
     expect(classifyProblem({ code: null, type: null, description: null }).issueType).toBe('order_item_issue');
   });
 });
@@ -292,7 +300,9 @@ describe('toOrderView', () => {
     expect(toOrderView(order({ isCompliant: false })).problems).toEqual([
       { issueType: 'compliance_failed', code: null, message: 'Vinoshipper marked the order non-compliant' },
     ]);
-    const explained = toOrderView(order({ isCompliant: false, ageVerification: { verified: false }, orderProblems: [{ type: 'AGE_VERIFICATION', description: 'Too young' }] }));
+    const explained = toOrderView(
+      order({ isCompliant: false, ageVerification: { verified: false }, orderProblems: [{ type: 'AGE_VERIFICATION', description: 'Too young' }] }),
+    );
     expect(explained.problems.map((p) => p.issueType)).toEqual(['customer_verification_failed', 'compliance_failed']);
   });
 

@@ -13,7 +13,6 @@ beforeAll(async () => {
 afterAll(() => vs.stop());
 beforeEach(() => vs.reset());
 
-
 async function failure(promise: Promise<unknown>): Promise<VinoshipperError> {
   const err = await promise.then(
     () => null,
@@ -105,7 +104,9 @@ test('the order’s own reservation counts as available when it is updated', asy
   await client.upsertOrder('CH-1004', all(36));
   expect(await inventoryOf('PINOT-2022-750')).toBe(0);
   await client.upsertOrder('CH-1004', all(36));
-  const err = await failure(client.upsertOrder('CH-1005', requestFor('CH-1005', { lineItems: [{ id: '1', sku: 'PINOT-2022-750', title: 'Pinot', quantity: 1, price: '48.00' }] })));
+  const err = await failure(
+    client.upsertOrder('CH-1005', requestFor('CH-1005', { lineItems: [{ id: '1', sku: 'PINOT-2022-750', title: 'Pinot', quantity: 1, price: '48.00' }] })),
+  );
   expect(classifyRejection(err).details).toBe('SKU PINOT-2022-750: ordered 1, available 0');
 });
 

@@ -92,7 +92,10 @@ describe('flagged orders', () => {
     await submit('CH-2005');
     await vs.control('POST', '/orders/CH-2005/problems', { type: 'compliance' });
     const same = await submit('CH-2005', shipTo({ address1: '2 Vine St' }));
-    expect(same).toMatchObject({ isCompliant: false, problems: [{ issueType: 'compliance_failed', message: 'Compliance rules for shipments to CA changed after checkout' }] });
+    expect(same).toMatchObject({
+      isCompliant: false,
+      problems: [{ issueType: 'compliance_failed', message: 'Compliance rules for shipments to CA changed after checkout' }],
+    });
     expect((await submit('CH-2005', shipTo({ provinceCode: 'OR' }))).problems).toEqual([]);
   });
 
@@ -130,7 +133,11 @@ describe('approval and shipping', () => {
     expect((await vs.control('POST', '/orders/CH-2009/ship', { trackingNumber: '1Z999' })).status).toBe(409); // not approved yet
     await vs.control('POST', '/orders/CH-2009/approve');
     const shipped = await vs.control('POST', '/orders/CH-2009/ship', { trackingNumber: '1Z999', carrier: 'FedEx' });
-    expect(shipped.body.order).toMatchObject({ status: 'SHIPPED', shippedAt: expect.any(String), shipping: { carrier: 'FedEx', packages: [{ trackingNumber: '1Z999' }] } });
+    expect(shipped.body.order).toMatchObject({
+      status: 'SHIPPED',
+      shippedAt: expect.any(String),
+      shipping: { carrier: 'FedEx', packages: [{ trackingNumber: '1Z999' }] },
+    });
     expect(toOrderView((await vs.client().getOrder('CH-2009'))!)).toMatchObject({ state: 'shipped', trackingNumbers: ['1Z999'], carrier: 'FedEx' });
 
     const client = vs.client();
@@ -157,7 +164,12 @@ describe('catalogue control', () => {
     const restocked = await vs.control('PUT', '/products/SYRAH-2019-1500', { inventory: 4 });
     expect(restocked.body).toMatchObject({ id: 5, name: 'Library Syrah 2019 Magnum', inventory: 4, price: '120.00' });
     const skus = (await vs.client().listProducts()).map((p) => [p.detail?.sku, p.inventory?.amount]);
-    expect(skus).toEqual(expect.arrayContaining([['MERLOT-2020-750', 3], ['SYRAH-2019-1500', 4]]));
+    expect(skus).toEqual(
+      expect.arrayContaining([
+        ['MERLOT-2020-750', 3],
+        ['SYRAH-2019-1500', 4],
+      ]),
+    );
 
     expect((await vs.control('DELETE', '/products/CAB-2021-750')).status).toBe(204);
     expect((await vs.control('DELETE', '/products/CAB-2021-750')).status).toBe(404);
@@ -200,9 +212,22 @@ describe('webhooks', () => {
       while (received.length < 7 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       const events = (received as Array<{ identifier: string; event: string }>).map((w) => `${w.identifier} ${w.event}`);
       expect(events.sort()).toEqual(
-        ['CH-3001 CREATED', 'CH-3001 UPDATED', 'CH-3001 UPDATED', 'CH-3001 APPROVED', 'CH-3001 TRACKING_NUMBER_ADDED', 'CH-3002 CREATED', 'CH-3002 CANCELLED'].sort(),
+        [
+          'CH-3001 CREATED',
+          'CH-3001 UPDATED',
+          'CH-3001 UPDATED',
+          'CH-3001 APPROVED',
+          'CH-3001 TRACKING_NUMBER_ADDED',
+          'CH-3002 CREATED',
+          'CH-3002 CANCELLED',
+        ].sort(),
       );
-      expect(received).toContainEqual({ identifier: 'CH-3001', subject: 'ORDER', event: 'CREATED', hrefV3: 'http://sb.test/vinoshipper/api/v3/p/orders/CH-3001' });
+      expect(received).toContainEqual({
+        identifier: 'CH-3001',
+        subject: 'ORDER',
+        event: 'CREATED',
+        hrefV3: 'http://sb.test/vinoshipper/api/v3/p/orders/CH-3001',
+      });
     } finally {
       await hooked.stop();
       receiver.closeAllConnections();

@@ -55,7 +55,12 @@ export interface AckResult {
 export function judge(run: OpenLoopResult): { passed: boolean; verdict: string } {
   const failed = Object.values(run.failedStatuses).reduce((a, b) => a + b, 0);
   const problems: string[] = [];
-  if (failed) problems.push(`${failed} non-2xx (${Object.entries(run.failedStatuses).map(([s, c]) => `${c}× ${s}`).join(', ')})`);
+  if (failed)
+    problems.push(
+      `${failed} non-2xx (${Object.entries(run.failedStatuses)
+        .map(([s, c]) => `${c}× ${s}`)
+        .join(', ')})`,
+    );
   if (run.errors) problems.push(`${run.errors} unanswered within 10 s`);
   if (!(run.latency.p99 < P99_LIMIT_MS)) problems.push(`p99 ${run.latency.p99.toFixed(0)} ms ≥ 1 s`);
   return { passed: problems.length === 0, verdict: problems.length ? problems.join('; ') : 'pass' };
@@ -64,9 +69,13 @@ export function judge(run: OpenLoopResult): { passed: boolean; verdict: string }
 export async function runAck(ctx: PartContext): Promise<AckResult> {
   const { rate, durationSec, stepDurationSec } = ctx.options;
   // The bare route needs no stack; its bodies are signed orders like ours (the HMAC covers the same bytes).
-  const bare = NodeProcess.start('bare HMAC route', ctx.choice.runtime === 'built' ? [ctx.built.bareRoute] : ['--import', 'tsx', 'scripts/bench/bare-hmac-server.ts'], {
-    BENCH_BARE_PORT: '0',
-  });
+  const bare = NodeProcess.start(
+    'bare HMAC route',
+    ctx.choice.runtime === 'built' ? [ctx.built.bareRoute] : ['--import', 'tsx', 'scripts/bench/bare-hmac-server.ts'],
+    {
+      BENCH_BARE_PORT: '0',
+    },
+  );
   try {
     const port = (await bare.waitForLine(/listening on (\d+)/))[1];
     const bareUrl = `http://localhost:${port}/webhooks/shopify`;
@@ -85,7 +94,9 @@ export async function runAck(ctx: PartContext): Promise<AckResult> {
     ctx.log(`ack: bare route under autocannon's overallRate ${rate}/s for ${stepDurationSec} s, for comparison`);
     const bareAutocannon = await runLoad({ url: bareUrl, deliveries, connections: AUTOCANNON_CONNECTIONS, rate, durationSec: stepDurationSec });
 
-    const bareSearch = await searchRates(ctx, 'bare', { rate, run: bareRun }, async (r) => withVerdict(await openLoop(bareUrl, deliveries, r, stepDurationSec)));
+    const bareSearch = await searchRates(ctx, 'bare', { rate, run: bareRun }, async (r) =>
+      withVerdict(await openLoop(bareUrl, deliveries, r, stepDurationSec)),
+    );
     const oursSearch = await searchRates(ctx, 'ours', { rate, run: ours }, async (r) => (await oursOnFreshStack(ctx, r, stepDurationSec)).run);
     return { rate, durationSec, bare: bareRun, ours, oursWithoutWorker, bareSearch, oursSearch, bareAutocannon };
   } finally {
@@ -123,12 +134,7 @@ async function oursOnFreshStack(
  * Doubling from the first run's rate while it passes (up to --max-rate), halving while it fails
  * (down to the minimum), then one step at the geometric middle of the last pass and first fail.
  */
-async function searchRates(
-  ctx: PartContext,
-  name: string,
-  first: { rate: number; run: AckRun },
-  step: (rate: number) => Promise<AckRun>,
-): Promise<RateSearch> {
+async function searchRates(ctx: PartContext, name: string, first: { rate: number; run: AckRun }, step: (rate: number) => Promise<AckRun>): Promise<RateSearch> {
   const { maxRate, minRate } = ctx.options;
   const steps: AckRun[] = [];
   const tried = new Map<number, AckRun>([[first.rate, first.run]]);

@@ -49,7 +49,11 @@ export async function runParked(ctx: PartContext): Promise<ParkedResult> {
   const stack = await startStack(ctx.choice, ctx.built);
   try {
     const client = await stack.client();
-    const orders = new OrderWorkflows(client, { shopDomain: stack.config.shopify.shopDomain, taskQueue: stack.config.temporal.taskQueue, settings: stack.config.orders });
+    const orders = new OrderWorkflows(client, {
+      shopDomain: stack.config.shopify.shopDomain,
+      taskQueue: stack.config.temporal.taskQueue,
+      settings: stack.config.orders,
+    });
     const setupStart = Date.now();
     ctx.log(`parked: placing ${n} orders with an unknown SKU`);
     const deliveries = await placeOrders(stack, n, [MISSING_SKU]);
@@ -150,7 +154,10 @@ async function retryToSubmitted(client: Client, workflowId: string): Promise<{ r
     });
     for (const event of page.history?.events ?? []) {
       const at = tsToMs(event.eventTime);
-      if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED && event.workflowExecutionSignaledEventAttributes?.signalName === retrySignal.name) {
+      if (
+        event.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED &&
+        event.workflowExecutionSignaledEventAttributes?.signalName === retrySignal.name
+      ) {
         retriedAt ??= at;
       } else if (retriedAt !== null && event.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES) {
         const status = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.OrderStatus?.data;
