@@ -8,3 +8,4 @@ export * from './workflow-ids';
 export * from './order-workflow';
 export * from './privacy';
 export * from './reconciliation';
+export * from './alerts';

@@ -75,4 +75,54 @@ export const ISSUE_WORDING: Record<IssueType, IssueWording> = {
       'When it is handled, send “markResolved” with a note (or “refund” if the customer is owed one).',
     ],
   },
+  vinoshipper_order_missing: {
+    scenario: 'Scenario 2: Vinoshipper order exists but has issues',
+    title: 'The order was deleted in Vinoshipper',
+    steps: [
+      'Someone deleted this order in Vinoshipper; cellarhand will not create it again by itself.',
+      'If it was deleted by mistake, send “retry” to submit it again.',
+      'If it should not ship, refund or cancel the order (“refund” or “cancel”).',
+    ],
+  },
+  payment_pending: {
+    scenario: 'Before Scenario 1: the order is not paid yet',
+    title: 'The order is still waiting for payment',
+    steps: [
+      'Vinoshipper is told orders are paid, so cellarhand sends this order only once Shopify reports it paid.',
+      'Capture or record the payment in Shopify: the order is sent at once.',
+      'If the customer will not pay, cancel the order in Shopify.',
+    ],
+  },
 };
+
+/**
+ * What several stuck orders have in common: the issue type plus its key detail (the SKU, the
+ * destination state, outage or credentials). The console groups its inbox by it and the merchant
+ * alerts are grouped by it. SKUs and state codes only: never personal data (it is a search attribute).
+ */
+export function issueCause(type: IssueType, key?: string | null): string {
+  return key ? `${type}:${key}` : type;
+}
+
+export function parseIssueCause(cause: string): { type: IssueType; key: string | null } {
+  const at = cause.indexOf(':');
+  return at < 0 ? { type: cause as IssueType, key: null } : { type: cause.slice(0, at) as IssueType, key: cause.slice(at + 1) };
+}
+
+/** One line naming a cause for people, e.g. "SKU NOPE-3 is not in Vinoshipper". */
+export function describeCause(cause: string): string {
+  const { type, key } = parseIssueCause(cause);
+  if (!key) return ISSUE_WORDING[type]?.title ?? type;
+  switch (type) {
+    case 'product_missing':
+      return key.includes(',') ? `SKUs ${key.split(',').join(', ')} are not in Vinoshipper` : `SKU ${key} is not in Vinoshipper`;
+    case 'inventory_unavailable':
+      return `Not enough inventory in Vinoshipper for ${key.split(',').join(', ')}`;
+    case 'compliance_failed':
+      return `Compliance check failed for shipments to ${key}`;
+    case 'vinoshipper_unreachable':
+      return key === 'credentials' ? 'Vinoshipper refuses cellarhand’s credentials' : 'Vinoshipper could not be reached';
+    default:
+      return `${ISSUE_WORDING[type]?.title ?? type} (${key})`;
+  }
+}

@@ -1,6 +1,6 @@
 // Signals and queries of the order workflow, shared by the workflow, the API and anyone using the
 // Web UI's signal dialog or the Temporal CLI (the argument shapes below are what they send).
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { IssueType, OrderSnapshot, OrderStatus, OrderProblem } from './order';
 
 /** A Shopify order as a webhook or the reconciliation job saw it. Older than what we have → ignored. */
@@ -21,6 +21,25 @@ export const cancelSignal = defineSignal<[{ reason: string; by?: string }]>('can
 /** The issue was fixed elsewhere: clear it and carry on watching. */
 export const markResolvedSignal = defineSignal<[{ note: string; by?: string }]>('markResolved');
 
+/**
+ * A person's request answered for real (console and ops API): the same four requests as the signals
+ * above, as Temporal Updates. A request that does not apply is refused by the update's validator with
+ * the reason ("already refunded", "no open issue"); an accepted one answers once the order has acted
+ * on it.
+ */
+export interface OrderRequestAnswer {
+  /** `done`: acted on; `failed`: tried and it did not work (message says why); `waiting`: accepted, to be retried by itself. */
+  outcome: 'done' | 'failed' | 'waiting';
+  /** The order's status after acting. */
+  status: OrderStatus;
+  /** One sentence for people; no personal data. */
+  message: string;
+}
+export const retryUpdate = defineUpdate<OrderRequestAnswer, [{ by?: string }?]>('requestRetry');
+export const refundUpdate = defineUpdate<OrderRequestAnswer, [{ reason: string; by?: string }]>('requestRefund');
+export const cancelUpdate = defineUpdate<OrderRequestAnswer, [{ reason: string; by?: string }]>('requestCancel');
+export const markResolvedUpdate = defineUpdate<OrderRequestAnswer, [{ note: string; by?: string }]>('requestMarkResolved');
+
 export interface TimelineEntry {
   at: string;
   /** Short machine-readable kind, e.g. `submitted`, `issue_raised`, `signal_ignored`. */
@@ -35,6 +54,8 @@ export interface OpenIssue {
   details: string;
   steps: string[];
   since: string;
+  /** `issueCause()`: type plus key detail (SKU, state); what groups stuck orders and alerts. */
+  cause: string;
   /** Counts how often this order had an issue raised; part of the email idempotency key. */
   occurrence: number;
   idScanUrl: string | null;

@@ -25,8 +25,12 @@ export const ISSUE_TYPES = [
   'order_item_issue',
   // Scenario 3: compliance failed after purchase
   'compliance_failed',
-  // Shopify cancelled an order Vinoshipper had already shipped: a person must handle the return.
+  // Shopify cancelled an order Vinoshipper had already shipped (or not yet accepted): a person must handle it.
   'cancellation_failed',
+  // Someone deleted the order in Vinoshipper: never re-created behind their back.
+  'vinoshipper_order_missing',
+  // Waiting for payment longer than the configured time: no silent forever-wait.
+  'payment_pending',
 ] as const;
 export type IssueType = (typeof ISSUE_TYPES)[number];
 

@@ -7,6 +7,8 @@ export const IssueTypeKey = defineSearchAttributeKey('IssueType', 'KEYWORD');
 export const ShopDomainKey = defineSearchAttributeKey('ShopDomain', 'KEYWORD');
 export const ShopifyOrderNameKey = defineSearchAttributeKey('ShopifyOrderName', 'KEYWORD');
 export const VinoshipperOrderNumberKey = defineSearchAttributeKey('VinoshipperOrderNumber', 'KEYWORD');
+/** The open issue's cause (`issueCause()`: type plus SKU or state), for grouping stuck orders. */
+export const IssueCauseKey = defineSearchAttributeKey('IssueCause', 'KEYWORD');
 
 /** Every custom key, for registering them with a server (dev server flags, operator service). */
 export const ORDER_SEARCH_ATTRIBUTES = [OrderStatusKey, IssueTypeKey, ShopDomainKey, ShopifyOrderNameKey, VinoshipperOrderNumberKey];

@@ -96,6 +96,7 @@ export class OrderRecord {
         details,
         steps: ISSUE_WORDING[type].steps,
         since: new Date().toISOString(),
+        cause: type,
         occurrence: this.issueOccurrences,
         idScanUrl,
       };
