@@ -2,11 +2,19 @@
 // in clients that point at the sandbox; production hands in clients that point at the real services.
 // Same code.
 import type { Config } from '../config';
-import type { OrderActivities, PrivacyActivities, ReconciliationActivities } from '../domain';
+import type {
+  EmailActivities,
+  OrderAliasActivities,
+  PrivacyActivities,
+  ReconciliationActivities,
+  ShopifyOrderActivities,
+  VinoshipperActivities,
+} from '../domain';
 import { EmailClient } from '../integrations/email/client';
 import { ShopifyAdmin } from '../integrations/shopify/admin';
 import { VinoshipperClient } from '../integrations/vinoshipper/client';
 import { createEmailActivities } from './email';
+import { createOrderAliasActivities } from './order-alias';
 import { createPrivacyActivities } from './privacy';
 import { createReconciliationActivities } from './reconciliation';
 import { createShopifyActivities } from './shopify';
@@ -36,15 +44,26 @@ export function createClients(config: Config): ExternalClients {
   };
 }
 
-export type CellarhandActivities = OrderActivities & PrivacyActivities & ReconciliationActivities;
+/**
+ * Every activity, grouped by the task queue it runs on: Vinoshipper's and Resend's calls on their
+ * own rate-limited queues (one budget for the whole deployment), everything else beside the workflows.
+ */
+export interface CellarhandActivities {
+  orders: ShopifyOrderActivities & OrderAliasActivities & PrivacyActivities & ReconciliationActivities;
+  vinoshipper: VinoshipperActivities;
+  email: EmailActivities;
+}
 
 /** The privacy and reconciliation activities use the worker's own Temporal client (activity context). */
 export function createActivities(clients: ExternalClients, config: Config): CellarhandActivities {
   return {
-    ...createVinoshipperActivities(clients.vinoshipper, config.vinoshipper),
-    ...createShopifyActivities(clients.shopify),
-    ...createEmailActivities(clients.email, config),
-    ...createPrivacyActivities(clients.email, config),
-    ...createReconciliationActivities(clients.shopify, config),
+    orders: {
+      ...createShopifyActivities(clients.shopify),
+      ...createOrderAliasActivities(config),
+      ...createPrivacyActivities(clients.email, config),
+      ...createReconciliationActivities(clients.shopify, config),
+    },
+    vinoshipper: createVinoshipperActivities(clients.vinoshipper, config.vinoshipper),
+    email: createEmailActivities(clients.email, config),
   };
 }

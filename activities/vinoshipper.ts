@@ -2,18 +2,27 @@
 import type { Config } from '../config';
 import type { CancelResult, CatalogCheck, OrderSnapshot, SubmissionResult, SubmitOrderInput, VinoshipperOrderView } from '../domain';
 import type { VinoshipperClient } from '../integrations/vinoshipper/client';
-import { VinoshipperError, checkCatalog, classifyRejection, toOrderView } from '../integrations/vinoshipper/classify';
+import { VinoshipperError, checkCatalog, classifyRejection, skuKey, toOrderView } from '../integrations/vinoshipper/classify';
 import { toVinoshipperOrder } from '../integrations/vinoshipper/mapping';
 import { classified } from './failures';
 
 export function createVinoshipperActivities(client: VinoshipperClient, config: Pick<Config['vinoshipper'], 'shippingRate'>) {
-  return {
-    /** Scenario 1, before submission: every SKU known to Vinoshipper, with enough inventory. */
-    async checkVinoshipperCatalog(snapshot: OrderSnapshot): Promise<CatalogCheck> {
-      return classified(async () => checkCatalog(snapshot, await client.listProducts()));
-    },
+  /** The catalogue's opinion, or null when it cannot give one (advisory: never blocks a submission). */
+  async function consultCatalog(snapshot: OrderSnapshot): Promise<CatalogCheck | null> {
+    try {
+      return checkCatalog(snapshot, await client.listProducts());
+    } catch {
+      return null;
+    }
+  }
 
-    /** `PUT /orders/{n}`: creates or updates (resends) the order. Business refusals come back as a result. */
+  return {
+    /**
+     * `PUT /orders/{n}`: creates or updates (resends) the order. Vinoshipper's own refusal decides and
+     * comes back as a result; only when it names no reason is the catalogue consulted, to name the
+     * missing or short SKUs — and any doubt about the catalogue (an error, a resend whose stock is
+     * already reserved) leaves the refusal as Vinoshipper gave it.
+     */
     async submitOrderToVinoshipper(input: SubmitOrderInput): Promise<SubmissionResult> {
       const body = toVinoshipperOrder(input.snapshot, {
         vinoshipperOrderNumber: input.vinoshipperOrderNumber,
@@ -25,8 +34,13 @@ export function createVinoshipperActivities(client: VinoshipperClient, config: P
           const order = await client.upsertOrder(input.vinoshipperOrderNumber, body);
           return { kind: 'submitted', order: toOrderView(order) };
         } catch (err) {
-          if (err instanceof VinoshipperError && err.kind === 'rejected') return { kind: 'rejected', ...classifyRejection(err) };
-          throw err;
+          if (!(err instanceof VinoshipperError) || err.kind !== 'rejected') throw err;
+          const { vague, ...refusal } = classifyRejection(err);
+          const named = vague && !input.inVinoshipper ? await consultCatalog(input.snapshot) : null;
+          if (named && !named.ok) {
+            return { kind: 'rejected', issueType: named.issueType, details: `${named.details}\n(${refusal.details})`, causeKey: skuKey(named.skus) };
+          }
+          return { kind: 'rejected', ...refusal };
         }
       });
     },
@@ -47,10 +61,14 @@ export function createVinoshipperActivities(client: VinoshipperClient, config: P
           if (!(err instanceof VinoshipperError)) throw err;
           if (err.kind === 'not_found') return { cancelled: false, reason: 'not_found' };
           if (err.kind === 'conflict') {
-            // Tell "already shipped" from "already cancelled" by reading the order.
+            // Tell "not accepted yet" (Vinoshipper cancels only accepted orders) from "cancelled" and
+            // "shipped or in fulfilment" by reading the order.
             const order = await client.getOrder(vinoshipperOrderNumber);
-            const state = order ? toOrderView(order).state : null;
-            return { cancelled: false, reason: state === 'cancelled' ? 'already_cancelled' : 'already_shipped' };
+            if (!order) return { cancelled: false, reason: 'not_found' };
+            const state = toOrderView(order).state;
+            if (state === 'cancelled') return { cancelled: false, reason: 'already_cancelled' };
+            if (state === 'pending') return { cancelled: false, reason: 'not_accepted' };
+            return { cancelled: false, reason: 'already_shipped' };
           }
           throw err;
         }

@@ -4,8 +4,8 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Config } from '../config';
-import { ISSUE_TYPES, ORDER_STATUSES, cancelSignal, markResolvedSignal, refundSignal, retrySignal } from '../domain';
-import { OrderFinishedError, UnknownOrderError, type OrderWorkflows } from '../temporal/order-workflows';
+import { ISSUE_TYPES, ORDER_STATUSES } from '../domain';
+import { OrderFinishedError, RequestRefusedError, UnknownOrderError, type OrderWorkflows } from '../temporal/order-workflows';
 import { HttpError } from './errors';
 
 export const listQuery = z.object({
@@ -50,17 +50,19 @@ export function opsRoutes(config: Pick<Config, 'api'>, orders: OrderWorkflows): 
     res.json(await known(() => orders.status(parse(orderId, req.params.id, 'order id'))));
   });
 
+  // Each request is an Update of the order's workflow: 200 with what the order did, or 409 with the
+  // reason it does not apply ("the order was already refunded", "there is no open issue").
   const actions = {
-    retry: async (id: string, body: unknown) => orders.signal(id, retrySignal, parse(retryBody, body, 'body')),
-    refund: async (id: string, body: unknown) => orders.signal(id, refundSignal, parse(reasonBody, body, 'body')),
-    cancel: async (id: string, body: unknown) => orders.signal(id, cancelSignal, parse(reasonBody, body, 'body')),
-    resolve: async (id: string, body: unknown) => orders.signal(id, markResolvedSignal, parse(noteBody, body, 'body')),
+    retry: (id: string, body: unknown) => orders.request(id, 'retry', parse(retryBody, body, 'body')),
+    refund: (id: string, body: unknown) => orders.request(id, 'refund', parse(reasonBody, body, 'body')),
+    cancel: (id: string, body: unknown) => orders.request(id, 'cancel', parse(reasonBody, body, 'body')),
+    resolve: (id: string, body: unknown) => orders.request(id, 'resolve', parse(noteBody, body, 'body')),
   };
   for (const [action, send] of Object.entries(actions)) {
     router.post(`/api/orders/:id/${action}`, async (req, res) => {
       const id = parse(orderId, req.params.id, 'order id');
-      await known(() => send(id, req.body));
-      res.status(202).json({ order: id, action, accepted: true });
+      const answer = await known(() => send(id, req.body));
+      res.status(200).json({ order: id, action, ...answer });
     });
   }
   return router;
@@ -72,6 +74,7 @@ async function known<T>(call: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof UnknownOrderError) throw new HttpError(404, err.message);
     if (err instanceof OrderFinishedError) throw new HttpError(409, err.message);
+    if (err instanceof RequestRefusedError) throw new HttpError(409, `Not done: ${err.reason}`, { reason: err.reason });
     throw err;
   }
 }

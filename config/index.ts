@@ -101,9 +101,30 @@ export const envSchema = z.object({
   MERCHANT_ALERT_EMAIL: z.email({ message: 'must be an email address' }).default('winery@cellarhand.example'),
 
   SYNC_ENABLED: bool(true),
-  VINOSHIPPER_POLL_INTERVAL: duration('15m'),
-  ISSUE_RECHECK_INTERVAL: duration('30m'),
+  SYNC_ORDERS_CREATED_AFTER: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || (/^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v))), {
+      message: 'must be an ISO date or timestamp such as 2026-12-01 or 2026-12-01T00:00:00Z',
+    })
+    .transform((v) => (v === undefined ? undefined : new Date(v).toISOString())),
+  AUTHORIZED_PAYMENTS: z.enum(['wait', 'send'], { message: 'must be wait or send' }).default('wait'),
+  PAYMENT_REMINDER_AFTER: duration('3d'),
+  RECHECK_BACKOFF: nonEmpty('15m,1h,4h,12h,2d,3d').transform((v, ctx) => {
+    const steps = v.split(',').map((s) => s.trim());
+    if (!steps.every((s) => DURATION.test(s))) {
+      ctx.addIssue({ code: 'custom', message: 'must be comma-separated durations such as 15m,1h,4h,12h,2d,3d' });
+      return z.NEVER;
+    }
+    return steps.map(parseDuration);
+  }),
   UNREACHABLE_RETRY_INTERVAL: duration('10m'),
+  SKIPPED_RESUME_WINDOW: duration('30d'),
+  ALERT_MODE: z.enum(['grouped', 'per_order'], { message: 'must be grouped or per_order' }).default('per_order'),
+  VINOSHIPPER_RATE_LIMIT: z.coerce.number().positive('must be a positive number of requests per second').default(2),
+  RESEND_RATE_LIMIT: z.coerce.number().positive('must be a positive number of requests per second').default(2),
   REMINDER_AFTER: duration('24h'),
   AUTO_REFUND_ENABLED: bool(false),
   AUTO_REFUND_AFTER: duration('72h'),
@@ -164,6 +185,8 @@ export interface Config {
   };
   email: { resendApiKey: string; resendBaseUrl: string; from: string; merchantAlertEmail: string };
   orders: OrderSettings;
+  /** Server-side budgets of the rate-limited task queues: one for the whole deployment, however many workers. */
+  rateLimits: { vinoshipperPerSecond: number; resendPerSecond: number };
   reconciliation: { enabled: boolean; intervalMs: number; maxLookbackMs: number };
   /** Payload encryption: `keys[0]` encrypts, every key decrypts (rotation). */
   codec: { keys: { id: string; key: Buffer }[]; serverToken: string; corsOrigins: string[] };
@@ -241,14 +264,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       vinoshipperOrderPrefix: e.VINOSHIPPER_ORDER_PREFIX,
       excludeTag: e.SHOPIFY_EXCLUDE_TAG,
       syncEnabled: e.SYNC_ENABLED,
+      // The install time fills this in when unset (temporal/shop-settings.ts).
+      ordersCreatedAfter: e.SYNC_ORDERS_CREATED_AFTER ?? null,
+      authorizedPayments: e.AUTHORIZED_PAYMENTS,
+      paymentReminderAfterMs: e.PAYMENT_REMINDER_AFTER,
       dateOfBirthAttribute: e.SHOPIFY_DOB_ATTRIBUTE,
-      vinoshipperPollIntervalMs: e.VINOSHIPPER_POLL_INTERVAL,
-      issueRecheckIntervalMs: e.ISSUE_RECHECK_INTERVAL,
+      recheckBackoffMs: e.RECHECK_BACKOFF,
       unreachableRetryIntervalMs: e.UNREACHABLE_RETRY_INTERVAL,
       reminderAfterMs: e.REMINDER_AFTER,
       autoRefundEnabled: e.AUTO_REFUND_ENABLED,
       autoRefundAfterMs: e.AUTO_REFUND_AFTER,
+      skippedResumeWindowMs: e.SKIPPED_RESUME_WINDOW,
+      alertMode: e.ALERT_MODE,
+      taskQueues: { vinoshipper: `${e.TEMPORAL_TASK_QUEUE}-vinoshipper`, email: `${e.TEMPORAL_TASK_QUEUE}-email` },
     },
+    rateLimits: { vinoshipperPerSecond: e.VINOSHIPPER_RATE_LIMIT, resendPerSecond: e.RESEND_RATE_LIMIT },
     reconciliation: { enabled: e.RECONCILE_ENABLED, intervalMs: e.RECONCILE_INTERVAL, maxLookbackMs: e.RECONCILE_MAX_LOOKBACK },
     codec: { keys: e.CODEC_KEYS, serverToken: e.CODEC_SERVER_TOKEN, corsOrigins: e.CODEC_CORS_ORIGINS },
     sandbox: {

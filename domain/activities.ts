@@ -2,16 +2,30 @@
 // file's types; activities/ implements them with the real clients.
 import type { IssueType, OrderSnapshot, VinoshipperOrderView } from './order';
 
-/** The order's lines checked against Vinoshipper's catalogue before submission. */
-export type CatalogCheck = { ok: true } | { ok: false; issueType: Extract<IssueType, 'product_missing' | 'inventory_unavailable'>; details: string };
+/** The order's lines checked against Vinoshipper's catalogue (advisory: only to name what a refusal did not). */
+export type CatalogCheck =
+  { ok: true } | { ok: false; issueType: Extract<IssueType, 'product_missing' | 'inventory_unavailable'>; details: string; skus: string[] };
 
 /** What a `PUT /orders/{n}` came to. Transport failures are thrown (and retried), not returned. */
-export type SubmissionResult = { kind: 'submitted'; order: VinoshipperOrderView } | { kind: 'rejected'; issueType: IssueType; details: string };
+export type SubmissionResult =
+  | { kind: 'submitted'; order: VinoshipperOrderView }
+  | {
+      kind: 'rejected';
+      issueType: IssueType;
+      details: string;
+      /** The key detail of the cause (`issueCause()`): the SKUs of a product or inventory refusal, else null. */
+      causeKey: string | null;
+    };
 
 export interface SubmitOrderInput {
   snapshot: OrderSnapshot;
   vinoshipperOrderNumber: string;
   dateOfBirthAttribute: string;
+  /**
+   * The order is already in Vinoshipper (a resend): its own quantities are reserved there, so the
+   * catalogue's stock figures are not consulted to explain a refusal.
+   */
+  inVinoshipper: boolean;
 }
 
 export interface WriteBackInput {
@@ -22,7 +36,11 @@ export interface WriteBackInput {
 export interface RefundInput {
   shopifyOrderId: string;
   reason: string;
-  /** Stable per order: a retried refund can never become a second refund. */
+  /**
+   * Per refund attempt: the activity's own retries of one attempt reuse it (a lost reply never
+   * becomes a second refund); a later, deliberate attempt gets a new one, and the refund plan (what
+   * Shopify says is still refundable) keeps it from refunding twice.
+   */
   idempotencyKey: string;
 }
 
@@ -32,7 +50,12 @@ export interface FulfilInput {
   carrier: string | null;
 }
 
-export type CancelResult = { cancelled: true } | { cancelled: false; reason: 'not_found' | 'already_shipped' | 'already_cancelled' };
+/**
+ * `not_found`: nothing to cancel. `not_accepted`: Vinoshipper cancels only accepted orders (its docs:
+ * "update it instead"); the order must be cancelled by a person or once accepted. `already_shipped`:
+ * shipped or sent to fulfilment.
+ */
+export type CancelResult = { cancelled: true } | { cancelled: false; reason: 'not_found' | 'already_shipped' | 'already_cancelled' | 'not_accepted' };
 
 export interface OrderIssueEmailInput {
   kind: 'issue' | 'reminder' | 'notice';
@@ -71,13 +94,31 @@ export const NON_RETRYABLE_FAILURE_TYPES = [
   FAILURE_TYPES.emailRejected,
 ];
 
-export interface OrderActivities {
-  checkVinoshipperCatalog(snapshot: OrderSnapshot): Promise<CatalogCheck>;
+/** Vinoshipper's activities: they run on their own, rate-limited task queue. */
+export interface VinoshipperActivities {
   submitOrderToVinoshipper(input: SubmitOrderInput): Promise<SubmissionResult>;
   fetchVinoshipperOrder(vinoshipperOrderNumber: string): Promise<VinoshipperOrderView | null>;
   cancelVinoshipperOrder(vinoshipperOrderNumber: string): Promise<CancelResult>;
+}
+
+/** What the order workflow writes to the Shopify order. */
+export interface ShopifyOrderActivities {
   writeBackToShopify(input: WriteBackInput): Promise<void>;
   refundShopifyOrder(input: RefundInput): Promise<{ refundId: string }>;
   fulfilShopifyOrder(input: FulfilInput): Promise<{ fulfillmentId: string }>;
+}
+
+/** The per-order email (ALERT_MODE=per_order, and privacy notices); runs on the rate-limited email queue. */
+export interface EmailActivities {
   sendOrderIssueEmail(input: OrderIssueEmailInput): Promise<{ emailId: string }>;
+}
+
+export type OrderActivities = VinoshipperActivities & ShopifyOrderActivities & EmailActivities;
+
+/** The Vinoshipper-number alias of an order (domain/workflow-ids.ts), kept with the worker's own Temporal client. */
+export interface OrderAliasActivities {
+  /** Starts the alias workflow (memo: the order's workflow id); an alias already running is fine. */
+  registerVinoshipperOrderAlias(input: { vinoshipperOrderNumber: string; orderWorkflowId: string }): Promise<void>;
+  /** Ends the alias when the order finishes; one already gone is fine. */
+  releaseVinoshipperOrderAlias(input: { vinoshipperOrderNumber: string }): Promise<void>;
 }

@@ -126,3 +126,6 @@ export function describeCause(cause: string): string {
       return `${ISSUE_WORDING[type]?.title ?? type} (${key})`;
   }
 }
+
+/** Problems a person may accept as they are (`markResolved`): Vinoshipper's flags on an existing order. */
+export const ACKNOWLEDGEABLE_ISSUES: IssueType[] = ['customer_verification_failed', 'invalid_address', 'order_item_issue', 'compliance_failed'];

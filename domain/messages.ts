@@ -35,7 +35,7 @@ export interface OrderRequestAnswer {
   /** One sentence for people; no personal data. */
   message: string;
 }
-export const retryUpdate = defineUpdate<OrderRequestAnswer, [{ by?: string }?]>('requestRetry');
+export const retryUpdate = defineUpdate<OrderRequestAnswer, [{ by?: string }]>('requestRetry');
 export const refundUpdate = defineUpdate<OrderRequestAnswer, [{ reason: string; by?: string }]>('requestRefund');
 export const cancelUpdate = defineUpdate<OrderRequestAnswer, [{ reason: string; by?: string }]>('requestCancel');
 export const markResolvedUpdate = defineUpdate<OrderRequestAnswer, [{ note: string; by?: string }]>('requestMarkResolved');

@@ -78,7 +78,7 @@ const MAIN: StackOptions = {
 };
 /** Paths that take weeks in production, in seconds: polling every second (continue-as-new suggested at 60 events), reminder and automatic refund after 2 s. */
 const FAST: StackOptions = {
-  env: { RECONCILE_INTERVAL: '1h', VINOSHIPPER_POLL_INTERVAL: '1s', REMINDER_AFTER: '2s', AUTO_REFUND_ENABLED: 'true', AUTO_REFUND_AFTER: '2s' },
+  env: { RECONCILE_INTERVAL: '1h', RECHECK_BACKOFF: '1s', REMINDER_AFTER: '2s', AUTO_REFUND_ENABLED: 'true', AUTO_REFUND_AFTER: '2s' },
   devServerArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=60'],
 };
 
@@ -126,7 +126,7 @@ const FROM_CATALOGUE: Recording[] = SCENARIOS.map((scenario) => ({
         sandboxUrl: ctx.stack.sandboxUrl,
         stepTimeoutMs: 30_000,
         unreachableRetryIntervalMs: config.orders.unreachableRetryIntervalMs,
-        issueRecheckIntervalMs: config.orders.issueRecheckIntervalMs,
+        issueRecheckIntervalMs: config.orders.recheckBackoffMs[0],
       },
       quiet,
       plain,

@@ -98,7 +98,7 @@ async function main(): Promise<number> {
         sandboxUrl,
         stepTimeoutMs,
         unreachableRetryIntervalMs: config.orders.unreachableRetryIntervalMs,
-        issueRecheckIntervalMs: config.orders.issueRecheckIntervalMs,
+        issueRecheckIntervalMs: config.orders.recheckBackoffMs[0],
       },
       print,
       colors,

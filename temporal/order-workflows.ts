@@ -1,8 +1,22 @@
 // Handing orders to Temporal: the one place that knows how an order workflow is started, found,
 // signalled and queried. Used by the webhook routes, the ops API and the reconciliation job.
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
-import type { SignalDefinition } from '@temporalio/common';
 import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
+  type Client,
+  type WorkflowExecutionDescription,
+} from '@temporalio/client';
+import { ApplicationFailure, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
+import {
+  VINOSHIPPER_ORDER_NUMBER_PATTERN,
+  cancelUpdate,
+  markResolvedUpdate,
+  refundUpdate,
+  retryUpdate,
+  vinoshipperOrderAliasId,
+  type OrderRequestAnswer,
   IssueTypeKey,
   ORDER_WORKFLOW_TYPE,
   OrderStatusKey,
@@ -36,6 +50,33 @@ export class OrderFinishedError extends Error {
     super(`Order ${shopifyOrderId} is finished; it no longer takes signals`);
   }
 }
+/** A person's request that does not apply to the order now; the message is the order's reason. */
+export class RequestRefusedError extends Error {
+  constructor(
+    readonly shopifyOrderId: string,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+/** The requests people make of an order (console, ops API), each a Temporal Update with a validator. */
+export type OrderRequestKind = 'retry' | 'refund' | 'cancel' | 'resolve';
+export type OrderRequestArgs = {
+  retry: { by?: string };
+  refund: { reason: string; by?: string };
+  cancel: { reason: string; by?: string };
+  resolve: { note: string; by?: string };
+};
+
+/**
+ * How long a request waits for the order's answer before saying it is under way: an answer normally
+ * takes one activity (well under a second); Vinoshipper or Shopify being slow can take a minute.
+ */
+const REQUEST_ANSWER_WAIT_MS = 10_000;
+const ORDER_REQUEST_UPDATES = { retry: retryUpdate, refund: refundUpdate, cancel: cancelUpdate, resolve: markResolvedUpdate } as const;
+/** A webhook right after submission may beat the alias's start by a few milliseconds. */
+const ALIAS_LOOKUP_ATTEMPTS = 5;
 
 /** One line of the order list, read from Temporal visibility (search attributes only: no personal data). */
 export interface OrderListing {
@@ -114,16 +155,60 @@ export class OrderWorkflows {
   }
 
   /**
-   * Vinoshipper's webhook only names its order number: find the running order workflow that holds
-   * it and tell it to re-read. Returns false when no running order has that number.
+   * A person's request, answered for real: the order's Update validator refuses what does not apply
+   * (RequestRefusedError with the reason); an accepted request answers once the order has acted on
+   * it, or says it is under way when that takes longer than a few seconds.
+   */
+  async request<K extends OrderRequestKind>(shopifyOrderId: string, kind: K, args: OrderRequestArgs[K]): Promise<OrderRequestAnswer> {
+    const handle = this.client.workflow.getHandle(this.workflowId(shopifyOrderId));
+    try {
+      const definition = ORDER_REQUEST_UPDATES[kind] as UpdateDefinition<OrderRequestAnswer, [OrderRequestArgs[K]]>;
+      const update = await handle.startUpdate(definition, { args: [args], waitForStage: WorkflowUpdateStage.ACCEPTED });
+      const result = update.result();
+      result.catch(() => undefined); // answered below, or after we stopped waiting
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), REQUEST_ANSWER_WAIT_MS)));
+      const answer = await Promise.race([result, late]).finally(() => clearTimeout(timer));
+      if (answer) return answer;
+      const view = await handle.query(statusQuery);
+      return { outcome: 'waiting', status: view.status, message: 'Accepted; the order is still working on it.' };
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) throw new RequestRefusedError(shopifyOrderId, err.cause.message);
+      if (err instanceof WorkflowNotFoundError) {
+        const description = await this.describe(shopifyOrderId); // UnknownOrderError when there is no such order
+        const status = await handle.query(statusQuery).then(
+          (v) => v.status,
+          () => description.status.name.toLowerCase(),
+        );
+        throw new RequestRefusedError(shopifyOrderId, `the order is already ${status}`);
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Vinoshipper's webhook only names its order number. The order registered that number as an alias
+   * workflow (`vinoshipper-order:<shop>:<number>`, memo: the order's workflow id) when it first
+   * submitted: one describe finds the order — no visibility query, so nothing from the webhook goes
+   * into a query string, and the first webhook after submission is never missed. Returns false when
+   * no order of ours has that number.
    */
   async notifyVinoshipperEvent(vinoshipperOrderNumber: string, event: string): Promise<boolean> {
-    const query = `WorkflowType="${ORDER_WORKFLOW_TYPE}" AND ShopDomain="${this.opts.shopDomain}" AND VinoshipperOrderNumber="${vinoshipperOrderNumber}" AND ExecutionStatus="Running"`;
-    for await (const wf of this.client.workflow.list({ query, pageSize: 1 })) {
-      await this.client.workflow.getHandle(wf.workflowId).signal(vinoshipperEventSignal, { event });
-      return true;
+    if (!VINOSHIPPER_ORDER_NUMBER_PATTERN.test(vinoshipperOrderNumber)) return false;
+    const alias = this.client.workflow.getHandle(vinoshipperOrderAliasId(this.opts.shopDomain, vinoshipperOrderNumber));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const description = await alias.describe();
+        const orderWorkflowId = description.memo?.orderWorkflowId;
+        if (typeof orderWorkflowId !== 'string') return false;
+        await this.client.workflow.getHandle(orderWorkflowId).signal(vinoshipperEventSignal, { event });
+        return true;
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+        if (attempt >= ALIAS_LOOKUP_ATTEMPTS) return false;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
     }
-    return false;
   }
 
   /** Orders of this shop from visibility, newest first, optionally by status and issue type. */

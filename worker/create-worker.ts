@@ -1,14 +1,18 @@
-// The order worker: polls the task queue, runs the workflows and the activities. Shared by
-// `npm run worker`, `npm start` and the tests (which pass a prebuilt workflow bundle).
+// The workers of one cellarhand worker process: the order task queue (workflows, Shopify, privacy and
+// reconciliation activities) and one task queue per rate-limited system (Vinoshipper, Resend). Each
+// of those declares its budget to the server (`maxTaskQueueActivitiesPerSecond`), which enforces it
+// across every worker polling the queue: several worker processes together never exceed it.
+// Shared by `npm run worker`, `npm start` and the tests (which pass a prebuilt workflow bundle).
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import type { CellarhandActivities } from '../activities';
 import type { Config } from '../config';
-import type { OrderActivities } from '../domain';
 import { createDataConverter } from '../temporal/data-converter';
 
 export interface OrderWorkerOptions {
   connection: NativeConnection;
-  config: Pick<Config, 'temporal' | 'codec'>;
-  activities: OrderActivities;
+  config: Pick<Config, 'temporal' | 'codec' | 'orders' | 'rateLimits'>;
+  activities: CellarhandActivities;
   /**
    * Tests bundle the workflow code once per run; otherwise the worker bundles it at start. A prebuilt
    * bundle must be built with `failureConverterPath: FAILURE_CONVERTER_PATH` (temporal/data-converter.ts).
@@ -16,20 +20,64 @@ export interface OrderWorkerOptions {
   workflowBundle?: WorkflowBundleOption;
 }
 
-export function createOrderWorker({ connection, config, activities, workflowBundle }: OrderWorkerOptions): Promise<Worker> {
-  return Worker.create({
-    connection,
-    namespace: config.temporal.namespace,
+export interface CellarhandWorkers {
+  orders: Worker;
+  vinoshipper: Worker;
+  email: Worker;
+  /** The order worker's own client (same connection, namespace and data converter). */
+  client: Client | undefined;
+  /** Runs all three until shutdown (SIGINT/SIGTERM, or `shutdown()`); rejects if any fails. */
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+export async function createOrderWorkers({ connection, config, activities, workflowBundle }: OrderWorkerOptions): Promise<CellarhandWorkers> {
+  const common = { connection, namespace: config.temporal.namespace, dataConverter: createDataConverter(config.codec) };
+  const orders = await Worker.create({
+    ...common,
     taskQueue: config.temporal.taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities,
-    // Payloads encrypted, failure messages encoded (personal data never in clear in Temporal).
-    dataConverter: createDataConverter(config.codec),
+    activities: activities.orders,
     // Orders mostly wait; cap the sticky cache so thousands of parked orders fit in memory
     // (evicted workflows are replayed from history when they wake).
     maxCachedWorkflows: 500,
-    // Vinoshipper reportedly trips a Cloudflare gate after ~10 rapid calls: keep activity
-    // concurrency modest (the activity retry policies absorb the rest).
     maxConcurrentActivityTaskExecutions: 20,
   });
+  const vinoshipper = await Worker.create({
+    ...common,
+    taskQueue: config.orders.taskQueues.vinoshipper,
+    activities: activities.vinoshipper,
+    // Vinoshipper reportedly trips a Cloudflare gate after ~10 rapid calls: one budget for the deployment.
+    maxTaskQueueActivitiesPerSecond: config.rateLimits.vinoshipperPerSecond,
+    maxConcurrentActivityTaskExecutions: 10,
+  });
+  const email = await Worker.create({
+    ...common,
+    taskQueue: config.orders.taskQueues.email,
+    activities: activities.email,
+    // Resend allows 2 requests/s per team.
+    maxTaskQueueActivitiesPerSecond: config.rateLimits.resendPerSecond,
+    maxConcurrentActivityTaskExecutions: 5,
+  });
+  const all = [orders, vinoshipper, email];
+  return {
+    orders,
+    vinoshipper,
+    email,
+    client: orders.client,
+    async run() {
+      // One failing worker stops the others, so the process exits (and is restarted) instead of half-running.
+      const runs = all.map((w) => w.run());
+      try {
+        await Promise.all(runs);
+      } catch (err) {
+        for (const w of all) if (w.getState() === 'RUNNING') w.shutdown();
+        await Promise.allSettled(runs);
+        throw err;
+      }
+    },
+    shutdown() {
+      for (const w of all) if (w.getState() === 'RUNNING') w.shutdown();
+    },
+  };
 }

@@ -2,13 +2,13 @@
 import { loadConfigOrExit } from '../config';
 import { createActivities, createClients } from '../activities';
 import { connectWorker } from '../temporal/connection';
-import { createOrderWorker } from './create-worker';
+import { createOrderWorkers } from './create-worker';
 import { ensureReconciliationSchedule } from './schedules';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const connection = await connectWorker(config.temporal);
-  const worker = await createOrderWorker({ connection, config, activities: createActivities(createClients(config), config) });
+  const worker = await createOrderWorkers({ connection, config, activities: createActivities(createClients(config), config) });
   // The worker's own client: same connection, namespace and data converter as the worker (a Client
   // over the NativeConnection; the privacy and reconciliation activities use the same one).
   if (worker.client) {
@@ -22,7 +22,10 @@ async function main(): Promise<void> {
       console.error('reconciliation schedule could not be set up; lost webhooks will NOT be caught up:', err instanceof Error ? err.message : err);
     }
   }
-  console.log(`worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace})`);
+  const { taskQueues } = config.orders;
+  console.log(
+    `worker polling task queues "${config.temporal.taskQueue}", "${taskQueues.vinoshipper}" (${config.rateLimits.vinoshipperPerSecond}/s) and "${taskQueues.email}" (${config.rateLimits.resendPerSecond}/s) on ${config.temporal.address} (namespace ${config.temporal.namespace})`,
+  );
   // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves when it has.
   await worker.run();
   await connection.close();

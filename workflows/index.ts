@@ -1,4 +1,5 @@
 // Every workflow the worker runs. This file is the worker's `workflowsPath`.
 export { orderWorkflow } from './order';
+export { vinoshipperOrderAliasWorkflow } from './vinoshipper-alias';
 export { redactionWorkflow, customerDataRequestWorkflow } from './privacy';
 export { reconcileOrdersWorkflow } from './reconciliation';

@@ -162,23 +162,45 @@ function vendorText(text: string): string {
 
 // ---- Refusals of PUT /orders/{n} --------------------------------------------------------------
 
-/** A `rejected` error in the merchant's terms. Details are plain text, one problem per line. */
-export function classifyRejection(err: VinoshipperError): { issueType: IssueType; details: string } {
+/**
+ * A `rejected` error in the merchant's terms. Details are plain text, one problem per line.
+ * `causeKey`: the SKUs of a product or inventory refusal (what groups orders with the same cause).
+ * `vague`: Vinoshipper gave no reason we recognise (then the catalogue may help name it).
+ */
+export function classifyRejection(err: VinoshipperError): { issueType: IssueType; details: string; causeKey: string | null; vague: boolean } {
   const missing = err.details.filter((d) => d.code === 'PRODUCT_NOT_FOUND');
   if (missing.length) {
-    return { issueType: 'product_missing', details: lines(missing.map((d) => `SKU ${d.productId ?? '(not named)'} is not in Vinoshipper`)) };
+    return {
+      issueType: 'product_missing',
+      details: lines(missing.map((d) => `SKU ${d.productId ?? '(not named)'} is not in Vinoshipper`)),
+      causeKey: skuKey(missing.map((d) => d.productId)),
+      vague: false,
+    };
   }
   const short = err.details.filter((d) => d.code === 'INSUFFICIENT_INVENTORY');
   if (short.length) {
     return {
       issueType: 'inventory_unavailable',
       details: lines(short.map((d) => `SKU ${d.productId ?? '(not named)'}: ordered ${d.requested ?? '?'}, available ${d.available ?? '?'}`)),
+      causeKey: skuKey(short.map((d) => d.productId)),
+      vague: false,
     };
   }
   const kinds = err.details.map(rejectionIssue);
-  const issueType = REJECTION_PRECEDENCE.find((t) => kinds.includes(t)) ?? 'order_item_issue';
+  const known = REJECTION_PRECEDENCE.find((t) => kinds.includes(t));
   const said = err.details.map((d) => [d.field, d.message ?? d.code].filter(Boolean).join(': '));
-  return { issueType, details: lines(said.length ? said : [`Vinoshipper refused the order (HTTP ${err.status ?? '?'}) without giving a reason`]) };
+  return {
+    issueType: known ?? 'order_item_issue',
+    details: lines(said.length ? said : [`Vinoshipper refused the order (HTTP ${err.status ?? '?'}) without giving a reason`]),
+    causeKey: null,
+    vague: !known && !err.details.some((d) => knownType(d.type) ?? knownType(d.code)),
+  };
+}
+
+/** SKUs as one cause key: sorted, distinct, comma-separated; null when none is named. */
+export function skuKey(skus: Array<string | null | undefined>): string | null {
+  const named = [...new Set(skus.filter((s): s is string => !!s))].sort();
+  return named.length ? named.join(',') : null;
 }
 
 // When one refusal mixes reasons, raise the one whose fix matters most.
@@ -192,7 +214,10 @@ function rejectionIssue(d: VinoshipperRejection): IssueType {
 
 // ---- Catalogue check before submitting --------------------------------------------------------
 
-/** The order's SKUs against Vinoshipper's products: every missing SKU, else every short one. */
+/**
+ * The order's SKUs against Vinoshipper's products: every missing SKU, else every short one. Advisory
+ * only (the catalogue endpoint is UNCONFIRMED): it names what a vague refusal of the order did not.
+ */
 export function checkCatalog(snapshot: OrderSnapshot, products: VinoshipperProduct[]): CatalogCheck {
   const ordered = new Map<string, number>();
   const missing: string[] = [];
@@ -208,17 +233,23 @@ export function checkCatalog(snapshot: OrderSnapshot, products: VinoshipperProdu
     if (sku && !bySku.has(sku)) bySku.set(sku, p);
   }
   const short: string[] = [];
+  const missingSkus: string[] = [];
+  const shortSkus: string[] = [];
   for (const [sku, quantity] of ordered) {
     const product = bySku.get(sku);
     if (!product) {
       missing.push(`SKU ${sku} is not in Vinoshipper`);
+      missingSkus.push(sku);
       continue;
     }
     const available = availableOf(product);
-    if (available !== null && available < quantity) short.push(`SKU ${sku}: ordered ${quantity}, available ${available}`);
+    if (available !== null && available < quantity) {
+      short.push(`SKU ${sku}: ordered ${quantity}, available ${available}`);
+      shortSkus.push(sku);
+    }
   }
-  if (missing.length) return { ok: false, issueType: 'product_missing', details: lines(missing) };
-  if (short.length) return { ok: false, issueType: 'inventory_unavailable', details: lines(short) };
+  if (missing.length) return { ok: false, issueType: 'product_missing', details: lines(missing), skus: missingSkus };
+  if (short.length) return { ok: false, issueType: 'inventory_unavailable', details: lines(short), skus: shortSkus };
   return { ok: true };
 }
 

@@ -63,7 +63,7 @@ export const SCENARIOS: Scenario[] = [
         async (say) => {
           await r.shop.setProduct(PINOT, { inventory: 24 });
           say(
-            `Vinoshipper does not tell cellarhand about inventory; cellarhand would look again by itself every ${minutes(r.opts.issueRecheckIntervalMs)} (ISSUE_RECHECK_INTERVAL).`,
+            `Vinoshipper does not tell cellarhand about inventory; cellarhand would look again by itself every ${minutes(r.opts.issueRecheckIntervalMs)} (RECHECK_BACKOFF, first step; it backs off while nothing changes).`,
           );
           await r.shop.retry(order.id);
           say('Sent “retry” through the ops API so it looks now.');

@@ -12,7 +12,7 @@ export interface RehearsalOptions {
   stepTimeoutMs: number;
   /** The workflow's own retry cadence for an unreachable Vinoshipper (UNREACHABLE_RETRY_INTERVAL). */
   unreachableRetryIntervalMs: number;
-  /** The workflow's own re-check cadence for an open issue (ISSUE_RECHECK_INTERVAL). */
+  /** The first step of the workflow's re-check cadence for an open issue (RECHECK_BACKOFF). */
   issueRecheckIntervalMs: number;
 }
 

@@ -7,7 +7,7 @@ let stack: Stack;
 let shop: StackDriver;
 beforeAll(async () => {
   stack = await startStack({
-    env: { VINOSHIPPER_POLL_INTERVAL: '1s' },
+    env: { RECHECK_BACKOFF: '1s' },
     devServerArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=60'],
   });
   shop = new StackDriver({ apiUrl: stack.apiUrl, sandboxUrl: stack.sandboxUrl, opsToken: stack.config.api.opsToken });

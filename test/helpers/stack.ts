@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { createActivities, createClients } from '../../activities';
 import { createApp } from '../../api/app';
 import { loadConfig, type Config } from '../../config';
@@ -14,7 +14,7 @@ import { ORDER_SEARCH_ATTRIBUTES } from '../../domain';
 import { createSandbox, type Sandbox } from '../../sandbox';
 import { createDataConverter } from '../../temporal/data-converter';
 import { OrderWorkflows } from '../../temporal/order-workflows';
-import { createOrderWorker } from '../../worker/create-worker';
+import { createOrderWorkers, type CellarhandWorkers } from '../../worker/create-worker';
 import { close, listen } from './servers';
 
 export interface Stack {
@@ -24,7 +24,7 @@ export interface Stack {
   sandbox: Sandbox;
   apiUrl: string;
   sandboxUrl: string;
-  worker: Worker;
+  worker: CellarhandWorkers;
   stop(): Promise<void>;
 }
 
@@ -45,7 +45,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
-  // The test client encrypts like the API's (the worker gets the same converter from createOrderWorker).
+  // The test client encrypts like the API's (the workers get the same converter from createOrderWorkers).
   const client = { dataConverter: createDataConverter(loadConfig({ NODE_ENV: 'test', ...options.env }).codec) };
   const env =
     options.server === 'time-skipping'
@@ -89,7 +89,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   apiServer.on('request', createApp({ config, orders }));
 
-  const worker = await createOrderWorker({
+  const worker = await createOrderWorkers({
     connection: env.nativeConnection,
     config,
     activities: createActivities(createClients(config), config),
@@ -116,13 +116,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 /** The time-skipping server has no start-up flag for them; its operator service takes them. */
-async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+export async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
   const { KEYWORD } = { KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD };
   const searchAttributes = Object.fromEntries(ORDER_SEARCH_ATTRIBUTES.map((key) => [key.name, KEYWORD]));
   await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
 }
 
-function executable(variable: string) {
+export function executable(variable: string) {
   const value = process.env[variable];
   if (!value) throw new Error(`${variable} is not set: run the tests through jest (test/helpers/global-setup.ts)`);
   return JSON.parse(value);

@@ -126,12 +126,19 @@ describe('classifyRejection', () => {
     expect(classifyRejection(err)).toEqual({
       issueType: 'product_missing',
       details: 'SKU NOPE-1 is not in Vinoshipper\nSKU NOPE-2 is not in Vinoshipper',
+      causeKey: 'NOPE-1,NOPE-2',
+      vague: false,
     });
   });
 
   test('short inventory names SKU, requested and available', () => {
     const err = rejected([rejection({ code: 'INSUFFICIENT_INVENTORY', productId: 'CAB-2021-750', requested: 3, available: 1 })]);
-    expect(classifyRejection(err)).toEqual({ issueType: 'inventory_unavailable', details: 'SKU CAB-2021-750: ordered 3, available 1' });
+    expect(classifyRejection(err)).toEqual({
+      issueType: 'inventory_unavailable',
+      details: 'SKU CAB-2021-750: ordered 3, available 1',
+      causeKey: 'CAB-2021-750',
+      vague: false,
+    });
   });
 
   test('field errors on an address are an invalid address', () => {
@@ -139,22 +146,31 @@ describe('classifyRejection', () => {
       rejection({ code: 'INVALID_FIELD', field: 'customer.email', message: 'is required' }),
       rejection({ code: 'INVALID_FIELD', field: 'shipToAddress.street1', message: 'is required' }),
     ]);
-    expect(classifyRejection(err)).toEqual({ issueType: 'invalid_address', details: 'customer.email: is required\nshipToAddress.street1: is required' });
+    expect(classifyRejection(err)).toEqual({
+      issueType: 'invalid_address',
+      details: 'customer.email: is required\nshipToAddress.street1: is required',
+      causeKey: null,
+      vague: false,
+    });
   });
 
   test('a refusal typed as a compliance violation is a compliance failure', () => {
     const err = rejected([rejection({ type: 'COMPLIANCE_VIOLATION', message: 'Cannot ship to UT' })]);
-    expect(classifyRejection(err)).toEqual({ issueType: 'compliance_failed', details: 'Cannot ship to UT' });
+    expect(classifyRejection(err)).toEqual({ issueType: 'compliance_failed', details: 'Cannot ship to UT', causeKey: null, vague: false });
   });
 
   test('anything else is an order item issue carrying Vinoshipper’s message', () => {
     expect(classifyRejection(rejected([rejection({ code: 'WEIRD', message: 'Discount above 60%' })]))).toEqual({
       issueType: 'order_item_issue',
       details: 'Discount above 60%',
+      causeKey: null,
+      vague: true, // then the catalogue may name what Vinoshipper did not
     });
     expect(classifyRejection(rejected([]))).toEqual({
       issueType: 'order_item_issue',
       details: 'Vinoshipper refused the order (HTTP 422) without giving a reason',
+      causeKey: null,
+      vague: true,
     });
   });
 });
@@ -180,6 +196,7 @@ describe('checkCatalog', () => {
       ok: false,
       issueType: 'inventory_unavailable',
       details: 'SKU ROSE: ordered 2, available 1',
+      skus: ['ROSE'],
     });
   });
 
@@ -192,6 +209,7 @@ describe('checkCatalog', () => {
       ok: false,
       issueType: 'product_missing',
       details: '"Gift wrap" has no SKU, so it cannot be matched to a Vinoshipper product\nSKU NOPE is not in Vinoshipper\nSKU cab is not in Vinoshipper',
+      skus: ['NOPE', 'cab'],
     });
   });
 

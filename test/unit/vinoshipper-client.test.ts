@@ -80,7 +80,7 @@ test('an unknown SKU is refused with every unknown product named, and nothing is
   });
   const err = await failure(vs.client().upsertOrder('CH-1002', body));
   expect(err).toMatchObject({ kind: 'rejected', status: 422, code: 'PRODUCT_NOT_FOUND' });
-  expect(classifyRejection(err)).toEqual({ issueType: 'product_missing', details: 'SKU NOPE-1 is not in Vinoshipper' });
+  expect(classifyRejection(err)).toEqual({ issueType: 'product_missing', details: 'SKU NOPE-1 is not in Vinoshipper', causeKey: 'NOPE-1', vague: false });
   expect(await vs.client().getOrder('CH-1002')).toBeNull();
   expect(await inventoryOf('CAB-2021-750')).toBe(120);
 });
@@ -94,7 +94,12 @@ test('short inventory is refused with requested and available, and nothing is st
   });
   const err = await failure(vs.client().upsertOrder('CH-1003', body));
   expect(err).toMatchObject({ kind: 'rejected', status: 422, code: 'INSUFFICIENT_INVENTORY' });
-  expect(classifyRejection(err)).toEqual({ issueType: 'inventory_unavailable', details: 'SKU PINOT-2022-750: ordered 40, available 36' });
+  expect(classifyRejection(err)).toEqual({
+    issueType: 'inventory_unavailable',
+    details: 'SKU PINOT-2022-750: ordered 40, available 36',
+    causeKey: 'PINOT-2022-750',
+    vague: false,
+  });
   expect(await vs.client().getOrder('CH-1003')).toBeNull();
 });
 

@@ -1,0 +1,79 @@
+// Scenario 1 — order created in Shopify but no Vinoshipper order — and every (re)send: one
+// `PUT /orders/{n}` with our own order number (Vinoshipper's upsert), whose refusal is the answer:
+// a missing product, short inventory, or a flag on the order. Then the Vinoshipper order number is
+// written back to the Shopify order.
+import { FAILURE_TYPES, type IssueType } from '../../domain';
+import type { OrderContext } from './context';
+import { failureMessage, failureType, isCredentialsFailure, unreachableDetails } from './failures';
+import { relevantFingerprint } from './snapshot';
+import { followVinoshipperOrder, refreshFromVinoshipper } from './watching';
+
+/** Issues that only concern getting the order into Vinoshipper: a successful PUT ends them. */
+const SUBMISSION_ISSUES: IssueType[] = ['product_missing', 'inventory_unavailable', 'vinoshipper_unreachable', 'vinoshipper_order_missing'];
+
+export async function submitToVinoshipper(o: OrderContext): Promise<void> {
+  const { record, snapshot } = o;
+  const vinoshipperOrderNumber = o.vinoshipperOrderNumber;
+  const alias = record.aliasStarted ? null : registerAlias(o, vinoshipperOrderNumber);
+  // From here on Vinoshipper may hold the order, whatever the answer (or its absence) says.
+  record.putAttempted = true;
+  record.flushAttributes();
+  try {
+    const result = await o.activities.vinoshipper.submitOrderToVinoshipper({
+      snapshot,
+      vinoshipperOrderNumber,
+      dateOfBirthAttribute: o.settings.dateOfBirthAttribute,
+      inVinoshipper: record.phase === 'watch',
+    });
+    if (result.kind === 'rejected') {
+      const causeKey = result.issueType === 'compliance_failed' ? (snapshot.shippingAddress?.provinceCode ?? null) : result.causeKey;
+      return await o.raiseIssue(result.issueType, result.details, { causeKey });
+    }
+    record.setVinoshipperOrderNumber(result.order.orderNumber);
+    record.submittedFingerprint = relevantFingerprint(snapshot);
+    if (record.phase === 'submit') record.note('submitted', `Submitted to Vinoshipper as order ${result.order.orderNumber}.`);
+    else record.note('resent', `Resent to Vinoshipper order ${result.order.orderNumber}.`);
+    record.phase = 'watch';
+    if (record.issue && SUBMISSION_ISSUES.includes(record.issue.type)) record.closeIssue('the order reached Vinoshipper');
+    await followVinoshipperOrder(o, result.order);
+  } catch (err) {
+    if (failureType(err) === FAILURE_TYPES.vinoshipperConflict) {
+      // Vinoshipper will not take an update any more (shipped, in fulfilment or cancelled): read where it stands.
+      record.note('resubmission_refused', `Vinoshipper refused the update: ${failureMessage(err)}`);
+      record.phase = 'watch';
+      return await refreshFromVinoshipper(o);
+    }
+    await o.raiseIssue('vinoshipper_unreachable', unreachableDetails(err), { causeKey: isCredentialsFailure(err) ? 'credentials' : 'outage' });
+  } finally {
+    if (alias) await alias;
+  }
+}
+
+/**
+ * Registers the alias (`vinoshipper-order:<shop>:<number>`) alongside the first PUT, so it exists
+ * before Vinoshipper can send its first webhook. It outlives continue-as-new and is released when
+ * the order finishes.
+ */
+function registerAlias(o: OrderContext, vinoshipperOrderNumber: string): Promise<void> {
+  return o.activities.temporal.registerVinoshipperOrderAlias({ vinoshipperOrderNumber, orderWorkflowId: o.workflowId }).then(
+    () => {
+      o.record.aliasStarted = true;
+    },
+    (err) =>
+      o.record.note('alias_failed', `Could not register the Vinoshipper order number for webhooks (the safety-net looks still run): ${failureMessage(err)}`),
+  );
+}
+
+/** The Vinoshipper order number on the Shopify order (a metafield and a tag), once. */
+export async function writeBack(o: OrderContext): Promise<void> {
+  const { record } = o;
+  if (record.writtenBack || !record.vinoshipperOrderNumber) return;
+  record.flushAttributes();
+  try {
+    await o.activities.shopify.writeBackToShopify({ shopifyOrderId: o.snapshot.shopifyOrderId, vinoshipperOrderNumber: record.vinoshipperOrderNumber });
+    record.writtenBack = true;
+    record.note('written_back', `Wrote Vinoshipper order ${record.vinoshipperOrderNumber} back to the Shopify order.`);
+  } catch (err) {
+    record.note('write_back_failed', `Could not write the Vinoshipper order number to Shopify yet (will retry): ${failureMessage(err)}`);
+  }
+}
