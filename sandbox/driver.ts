@@ -76,6 +76,17 @@ export class StackDriver {
   shipOrder(orderNumber: string, trackingNumber: string, { webhook = true } = {}) {
     return this.call('POST', `${this.opts.sandboxUrl}/sandbox/vinoshipper/orders/${orderNumber}/ship${webhook ? '' : '?webhook=false'}`, { trackingNumber });
   }
+  /** The merchant cancels the order in Vinoshipper's dashboard (Vinoshipper sends CANCELLED). */
+  cancelInVinoshipper(orderNumber: string) {
+    return this.call('POST', `${this.opts.sandboxUrl}/sandbox/vinoshipper/orders/${orderNumber}/cancel`, {});
+  }
+  /** The merchant deletes the order in Vinoshipper (Vinoshipper sends DELETED). */
+  deleteInVinoshipper(orderNumber: string) {
+    return this.call('DELETE', `${this.opts.sandboxUrl}/sandbox/vinoshipper/orders/${orderNumber}`);
+  }
+  setVinoshipperBehaviour(behaviour: { catalogueEndpoint?: boolean; cancelOnlyAccepted?: boolean }) {
+    return this.call('PUT', `${this.opts.sandboxUrl}/sandbox/vinoshipper/behaviour`, behaviour);
+  }
   setBlockedStates(blockedStates: string[]) {
     return this.call('PUT', `${this.opts.sandboxUrl}/sandbox/vinoshipper/compliance`, { blockedStates });
   }

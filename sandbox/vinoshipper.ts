@@ -117,6 +117,7 @@ const FAULT_MODES = ['unavailable', 'timeout', 'drop_response'] as const;
 type Fault = (typeof FAULT_MODES)[number];
 const TIMEOUT_CAP_MS = 60_000;
 
+const behaviourBody = z.object({ catalogueEndpoint: z.boolean().optional(), cancelOnlyAccepted: z.boolean().optional() }).strict();
 const faultsBody = z.object({
   mode: z.enum(['none', ...FAULT_MODES, 'mixed']),
   count: z.number().int().positive().optional(),
@@ -148,6 +149,12 @@ export function createVinoshipperSandbox(opts: VinoshipperSandboxOptions): Vinos
   let blockedStates = new Set<string>();
   let faults: { mode: z.infer<typeof faultsBody>['mode']; remaining: number | null; rate: number | null } = { mode: 'none', remaining: null, rate: null };
   let injected: Record<Fault, number> = { unavailable: 0, timeout: 0, drop_response: 0 };
+  /**
+   * Behaviours the real Vinoshipper may have but its docs leave open (UNCONFIRMED): whether the
+   * product list endpoint exists at all, and whether it cancels orders it has not accepted yet
+   * (its docs say "update it instead"). Defaults keep the friendliest reading.
+   */
+  let behaviour = { catalogueEndpoint: true, cancelOnlyAccepted: false };
 
   function reset(): void {
     catalogue = new Map();
@@ -158,6 +165,7 @@ export function createVinoshipperSandbox(opts: VinoshipperSandboxOptions): Vinos
     blockedStates = new Set(DEFAULT_BLOCKED_STATES);
     faults = { mode: 'none', remaining: null, rate: null };
     injected = { unavailable: 0, timeout: 0, drop_response: 0 };
+    behaviour = { catalogueEndpoint: true, cancelOnlyAccepted: false };
   }
   reset();
 
@@ -340,6 +348,9 @@ export function createVinoshipperSandbox(opts: VinoshipperSandboxOptions): Vinos
     if (!order) return { status: 404, body: { message: `Order ${orderNumber} not found` } };
     if (order.status === 'SHIPPED') return { status: 409, body: { message: `Order ${orderNumber} has shipped and cannot be cancelled` } };
     if (order.status === 'CANCELLED') return { status: 409, body: { message: `Order ${orderNumber} is already cancelled` } };
+    if (order.status === 'PENDING' && behaviour.cancelOnlyAccepted) {
+      return { status: 409, body: { message: `Order ${orderNumber} has not been accepted yet; update it instead` } };
+    }
     release(order);
     order.status = 'CANCELLED';
     order.canceledAt = new Date().toISOString();
@@ -389,7 +400,8 @@ export function createVinoshipperSandbox(opts: VinoshipperSandboxOptions): Vinos
     else res.status(401).json({ message: 'Invalid API key or secret' });
   });
 
-  api.get('/products', (_req, res) => {
+  api.get('/products', (_req, res, next) => {
+    if (!behaviour.catalogueEndpoint) return next(); // answered like any unknown route: 404
     res.json(
       [...catalogue.values()].map((p) => ({
         id: p.id,
@@ -525,6 +537,30 @@ export function createVinoshipperSandbox(opts: VinoshipperSandboxOptions): Vinos
     order.shipment = { trackingNumber: body.trackingNumber, carrier: body.carrier ?? order.request.shippingRate.carrier };
     if (req.query.webhook !== 'false') notify(order.orderNumber, 'TRACKING_NUMBER_ADDED');
     res.json(controlView(order));
+  });
+
+  // What the merchant does in Vinoshipper's dashboard: cancel an order, or delete it.
+  control.post('/orders/:orderNumber/cancel', (req, res) => {
+    const answer = cancel(req.params.orderNumber);
+    res.status(answer.status).json(answer.body);
+  });
+  control.delete('/orders/:orderNumber', (req, res) => {
+    const order = findOrder(req, res);
+    if (!order) return;
+    release(order);
+    orders.delete(order.orderNumber);
+    if (req.query.webhook !== 'false') notify(order.orderNumber, 'DELETED');
+    res.status(204).end();
+  });
+
+  control.get('/behaviour', (_req, res) => {
+    res.json(behaviour);
+  });
+  control.put('/behaviour', (req, res) => {
+    const body = parse(behaviourBody, req, res);
+    if (!body) return;
+    behaviour = { ...behaviour, ...body };
+    res.json(behaviour);
   });
 
   control.get('/compliance', (_req, res) => {

@@ -49,6 +49,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
   record.showDetails();
 
   for (;;) {
+    const round = requests.takeRound();
     applyShopifyState(o);
     if (await handlePersonRequests(o)) return finish(o);
     const retry = requests.pending.retry;
@@ -59,11 +60,13 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
     } else if (record.phase === 'submit') {
       await sendWhenPaid(o);
     } else {
-      await watchStep(o);
+      await watchStep(o, round);
     }
-    requests.pending.retry = null;
-    requests.pending.lookDue = false;
-    requests.answer(retry, retryAnswer(o));
+    // Only what this round took is done: a retry that came in meanwhile waits for the next round.
+    if (retry) {
+      requests.pending.retry = null;
+      requests.answer(retry, retryAnswer(o));
+    }
     if (record.status === 'fulfilled' || record.status === 'cancelled') return finish(o);
     if (requests.hasNews()) continue;
 
@@ -115,9 +118,7 @@ function registerHandlers(o: OrderContext): void {
 
 /** What the newest Shopify snapshot says about the order as a whole: closed, fulfilled elsewhere, skipped or not. */
 function applyShopifyState(o: OrderContext): void {
-  const { record, requests, snapshot, settings } = o;
-  requests.pending.shopifyNews = false;
-  requests.pending.syncResumed = false;
+  const { record, snapshot, settings } = o;
   const closedInShopify = shopifyClosing(snapshot);
   if (closedInShopify && !record.closing) {
     if (closedInShopify.outcome === 'refunded') record.refunded = true;
@@ -170,6 +171,9 @@ async function sendWhenPaid(o: OrderContext): Promise<void> {
 
 /** The order's work is over: release its Vinoshipper alias and say how it ended. */
 async function finish(o: OrderContext): Promise<OrderOutcome> {
+  // A request still waiting for its answer gets one: the order finished first.
+  o.requests.answerAll({ outcome: 'failed', status: o.record.status, message: `The order finished first: it is ${o.record.status}.` });
+  await condition(allHandlersFinished);
   if (o.record.aliasStarted) {
     o.record.flushAttributes();
     await o.activities.temporal.releaseVinoshipperOrderAlias({ vinoshipperOrderNumber: o.vinoshipperOrderNumber }).catch(() => undefined);

@@ -123,14 +123,26 @@ describe('Scenario 2: Vinoshipper order exists but has issues', () => {
     const order = await placeSubmittedOrder();
     await shop.flagOrder(order.vinoshipperOrderNumber, 'invalid_address');
     await shop.waitForListing(order.id, 'needs_attention', 'invalid_address');
+    const updatesBefore = (await updateDeliveries(order.id)).length;
     await shop.updateOrder(order.id, { tags: ['vip', `vinoshipper:${order.vinoshipperOrderNumber}`] });
-    await shop.waitForOrder(order.id, 'the tag-only update to be seen', (v) => v.timeline.filter((e) => e.event === 'issue_raised').length === 1);
-    // Give the workflow a moment: it must stay flagged, with no resend.
-    await new Promise((r) => setTimeout(r, 500));
+    // The update reached the workflow (the API acknowledged it, so Temporal recorded the signal)…
+    await shop.poll('the tag-only update to be acknowledged', async () => {
+      const delivered = (await updateDeliveries(order.id)).filter((d) => d.state === 'delivered');
+      return delivered.length > updatesBefore ? true : null;
+    });
+    // …and the workflow has handled it (no workflow task left): it must stay flagged, with no resend.
+    const handle = stack.env.client.workflow.getHandle(stack.orders.workflowId(order.id));
+    await shop.poll('the workflow to handle the update', async () => ((await handle.describe()).raw.pendingWorkflowTask ? null : true));
     expect((await shop.status(order.id)).status).toBe('needs_attention');
     expect((await shop.vinoshipperOrder(order.vinoshipperOrderNumber)).submissions).toBe(1);
   }, 60_000);
 });
+
+async function updateDeliveries(orderId: string) {
+  const res = await fetch(`${stack.sandboxUrl}/sandbox/shopify/deliveries`);
+  const deliveries = (await res.json()) as Array<{ orderId: string; topic: string; state: string }>;
+  return deliveries.filter((d) => d.orderId === orderId && d.topic === 'orders/updated');
+}
 
 describe('Scenario 3: compliance check failed post-purchase', () => {
   let blocked: string[];

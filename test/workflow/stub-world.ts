@@ -46,6 +46,8 @@ type StubActivities = VinoshipperActivities &
 
 export class StubWorld {
   readonly calls: Call[] = [];
+  /** Activity calls still running (the stubs answer at once, but a test can wait for none). */
+  inFlight = 0;
   readonly vinoshipper = new Map<string, StubVinoshipperOrder>();
   /** SKUs Vinoshipper does not know, and stock per SKU (absent: plenty). */
   readonly missingSkus = new Set<string>();
@@ -97,12 +99,17 @@ export class StubWorld {
         const fault = this.faults.get(name)?.shift();
         const call: Call = { name, input, ok: false };
         this.calls.push(call);
-        if (fault === 'unavailable') throw ApplicationFailure.retryable(`${vendor} is unavailable (stub)`, UNAVAILABLE[vendor]);
-        if (fault === 'credentials') throw ApplicationFailure.nonRetryable(`${vendor} refused the credentials (stub)`, CONFIGURATION[vendor]);
-        const result = await body(input);
-        if (fault === 'lost_reply') throw ApplicationFailure.retryable(`${vendor} answered, but the reply was lost (stub)`, UNAVAILABLE[vendor]);
-        call.ok = true;
-        return result;
+        this.inFlight += 1;
+        try {
+          if (fault === 'unavailable') throw ApplicationFailure.retryable(`${vendor} is unavailable (stub)`, UNAVAILABLE[vendor]);
+          if (fault === 'credentials') throw ApplicationFailure.nonRetryable(`${vendor} refused the credentials (stub)`, CONFIGURATION[vendor]);
+          const result = await body(input);
+          if (fault === 'lost_reply') throw ApplicationFailure.retryable(`${vendor} answered, but the reply was lost (stub)`, UNAVAILABLE[vendor]);
+          call.ok = true;
+          return result;
+        } finally {
+          this.inFlight -= 1;
+        }
       };
     };
     return {
@@ -204,6 +211,7 @@ export class StubWorld {
 
   accept(n: string): void {
     const order = this.mustHave(n);
+    if (order.state !== 'pending') return;
     if (order.state === 'pending') {
       order.state = 'accepted';
       order.problems = [];
@@ -216,7 +224,8 @@ export class StubWorld {
   }
 
   cancelInVinoshipper(n: string): void {
-    this.mustHave(n).state = 'cancelled';
+    const order = this.mustHave(n);
+    if (order.state !== 'shipped') order.state = 'cancelled';
   }
 
   deleteInVinoshipper(n: string): void {
@@ -225,6 +234,7 @@ export class StubWorld {
 
   flag(n: string, issueType: IssueType, message = 'flagged (stub)'): void {
     const order = this.mustHave(n);
+    if (order.state === 'shipped' || order.state === 'cancelled') return; // too late to flag
     order.state = 'pending';
     order.problems = [{ issueType, code: null, message }];
   }

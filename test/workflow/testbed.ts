@@ -3,9 +3,9 @@
 // and an outside world the test controls. Days of workflow time pass in milliseconds.
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { loadConfig } from '../../config';
 import {
   IssueCauseKey,
   IssueTypeKey,
@@ -22,11 +22,12 @@ import {
   type OrderStatusView,
   type OrderWorkflowInput,
 } from '../../domain';
-import { createDataConverter } from '../../temporal/data-converter';
+import { FAILURE_CONVERTER_PATH } from '../../temporal/data-converter';
 import { executable, registerSearchAttributes } from '../helpers/stack';
 import { StubWorld } from './stub-world';
 
 export const SHOP = 'cellarhand-test.myshopify.com';
+const { PENDING_ACTIVITY_STATE_SCHEDULED: SCHEDULED, PENDING_ACTIVITY_STATE_STARTED: STARTED } = temporal.api.enums.v1.PendingActivityState;
 const HOUR = 3_600_000;
 
 let runtimeInstalled = false;
@@ -51,7 +52,9 @@ export class OrderTestbed {
       Runtime.install({ logger: new DefaultLogger('ERROR') });
       runtimeInstalled = true;
     }
-    const dataConverter = createDataConverter(loadConfig({ NODE_ENV: 'test' }).codec);
+    // The payload codec is end-to-end tested elsewhere; here only the workflow's logic matters, so
+    // payloads go unencrypted (the failure converter stays: the bundle is built with it).
+    const dataConverter = { failureConverterPath: FAILURE_CONVERTER_PATH };
     const env =
       opts.server === 'local'
         ? await TestWorkflowEnvironment.createLocal({
@@ -113,12 +116,44 @@ export class OrderTestbed {
       signal: orderUpdatedSignal,
       signalArgs: [snapshot],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      // The time-skipping server's clock jumps on `sleep`; a workflow task caught mid-flight by a
+      // jump longer than its timeout expires (a test artifact). Give tasks the longest timeout.
+      workflowTaskTimeout: '120s',
       typedSearchAttributes: [
         { key: OrderStatusKey, value: 'syncing' },
         { key: ShopDomainKey, value: SHOP },
         { key: ShopifyOrderNameKey, value: snapshot.name },
       ],
     });
+  }
+
+  /**
+   * Waits (in real time) until the order has no workflow task and no activity in flight. The
+   * time-skipping server moves its clock on `sleep` even while a task runs, and a task outrun by a
+   * long jump expires; settling first keeps every step's outcome the same from run to run.
+   */
+  async settle(handle: WorkflowHandle, timeoutMs = 5_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { raw } = await handle.describe();
+      // An activity is busy while it runs, or is scheduled for its first try; one waiting out a retry back-off is not.
+      const busy =
+        !!raw.pendingWorkflowTask ||
+        this.world.inFlight > 0 ||
+        !!raw.pendingActivities?.some((a) => a.state === STARTED || (a.state === SCHEDULED && !a.lastFailure));
+      if (!busy) return;
+      if (Date.now() > deadline) return;
+      await new Promise((r) => setTimeout(r, 4));
+    }
+  }
+
+  /**
+   * Lets `ms` of workflow time pass. A jump longer than a minute settles first; shorter ones stay
+   * well inside the 120 s workflow-task timeout the testbed starts orders with.
+   */
+  async pass(handle: WorkflowHandle, ms: number): Promise<void> {
+    if (ms > 60_000) await this.settle(handle);
+    await this.env.sleep(ms);
   }
 
   status(handle: WorkflowHandle): Promise<OrderStatusView> {

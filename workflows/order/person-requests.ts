@@ -49,8 +49,14 @@ async function markResolved(o: OrderContext, request: PersonRequest): Promise<bo
     requests.answer(request, { outcome: 'done', status: record.status, message: 'There was no open issue any more.' });
     return false;
   }
+  if (record.closing && issue.type !== 'cancellation_failed') {
+    // Vinoshipper was unreachable for the cancel: nothing says its copy is gone, so this round tries again.
+    record.closeIssue(note);
+    requests.answer(request, { outcome: 'done', status: record.status, message: 'Issue marked resolved; cancelling in Vinoshipper again.' });
+    return false;
+  }
   if (record.closing) {
-    // The Vinoshipper copy was handled by a person (a return arranged, cancelled by hand): closed for good.
+    // Told to cancel or arrange it in Vinoshipper (shipped, not yet accepted), a person has: closed for good.
     record.closing.vinoshipper = 'done';
     record.closeIssue(note);
     const finished = await closingStep(o);
@@ -71,7 +77,7 @@ async function markResolved(o: OrderContext, request: PersonRequest): Promise<bo
   if (issue.type === 'payment_pending' && record.paymentWaitSince !== null) record.paymentWaitSince = Date.now();
   record.closeIssue(note);
   record.setStatus(record.phase === 'watch' ? 'submitted' : 'syncing');
-  if (record.phase === 'submit' && issue.type !== 'payment_pending') requests.pending.lookDue = true; // fixed elsewhere: try again now
+  // In the submit phase this very round sends the order again (fixed elsewhere: try again now).
   requests.answer(request, { outcome: 'done', status: record.status, message: 'Issue marked resolved.' });
   return false;
 }

@@ -8,6 +8,7 @@ import type { OrderRequestAnswer, PendingRequests, PersonRequest } from '../../d
 import type { OrderRecord } from './record';
 
 export type PersonRequestKind = 'retry' | 'refund' | 'cancel' | 'resolve';
+export type RoundNews = Pick<PendingRequests, 'shopifyNews' | 'vinoshipperHint' | 'syncResumed' | 'lookDue'>;
 
 const EMPTY: PendingRequests = {
   refund: null,
@@ -96,6 +97,25 @@ export class Requests {
   /** The loop acted on a request: an Update waiting for it gets this answer. */
   answer(request: PersonRequest | null, answer: OrderRequestAnswer): void {
     if (request?.ticket !== undefined) this.answers.set(request.ticket, answer);
+  }
+
+  /**
+   * What woke this round of the loop: taken (and cleared) at its start, so every round consumes
+   * the news it woke for, whichever step runs — the loop never spins on news no step reads.
+   */
+  takeRound(): RoundNews {
+    const p = this.pending;
+    const round = { shopifyNews: p.shopifyNews, vinoshipperHint: p.vinoshipperHint, syncResumed: p.syncResumed, lookDue: p.lookDue };
+    p.shopifyNews = p.vinoshipperHint = p.syncResumed = p.lookDue = false;
+    return round;
+  }
+
+  /** Answers every request still waiting (the order is finishing). */
+  answerAll(answer: OrderRequestAnswer): void {
+    for (const kind of ['retry', 'refund', 'cancel', 'resolve'] as const) {
+      this.answer(this.pending[kind], answer);
+      this.pending[kind] = null;
+    }
   }
 
   /** Something for the loop to act on now. */

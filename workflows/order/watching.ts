@@ -4,12 +4,13 @@
 // the news; a correction in Shopify or a person's `retry` resends the order.
 import type { IssueType, VinoshipperOrderView } from '../../domain';
 import type { OrderContext } from './context';
+import type { RoundNews } from './requests';
 import { failureMessage, isCredentialsFailure, unreachableDetails } from './failures';
 import { relevantFingerprint } from './snapshot';
 import { submitToVinoshipper, writeBack } from './submission';
 
 /** One look at a submitted order: resend what changed, or re-read when there is reason to. */
-export async function watchStep(o: OrderContext): Promise<void> {
+export async function watchStep(o: OrderContext, round: RoundNews): Promise<void> {
   const { record, requests } = o;
   const pending = requests.pending;
   // A correction not yet in Vinoshipper (new, or one Vinoshipper refused so far) is resent on every look.
@@ -31,13 +32,12 @@ export async function watchStep(o: OrderContext): Promise<void> {
     );
     return await submitToVinoshipper(o);
   }
-  if (retry || pending.vinoshipperHint || pending.lookDue) await refreshFromVinoshipper(o);
+  if (retry || round.vinoshipperHint || round.lookDue) await refreshFromVinoshipper(o);
 }
 
 /** Re-reads the Vinoshipper order and follows what it says. */
 export async function refreshFromVinoshipper(o: OrderContext): Promise<void> {
   const { record } = o;
-  o.requests.pending.vinoshipperHint = false;
   record.flushAttributes();
   let current: VinoshipperOrderView | null;
   try {

@@ -1,0 +1,129 @@
+// Money safety on the real stack (dev server, worker, API, the sandboxes over HTTP): the defects of
+// issue 8 that live between the workflow and the real activities, the sandbox or the API. The
+// rest are in test/workflow/money-safety.test.ts.
+import { StackDriver } from '../../sandbox/driver';
+import { startStack, type Stack } from '../helpers/stack';
+
+let stack: Stack;
+let shop: StackDriver;
+beforeAll(async () => {
+  stack = await startStack();
+  shop = new StackDriver({ apiUrl: stack.apiUrl, sandboxUrl: stack.sandboxUrl, opsToken: stack.config.api.opsToken });
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+afterEach(async () => {
+  await shop.setVinoshipperBehaviour({ catalogueEndpoint: true, cancelOnlyAccepted: false });
+});
+
+const CAB = { sku: 'CAB-2021-750', quantity: 1, price: '42.00' };
+
+async function vinoshipperWebhook(identifier: string, event: string): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${stack.apiUrl}/webhooks/vinoshipper/${stack.config.vinoshipper.webhookToken}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ identifier, subject: 'ORDER', event }),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+describe('5 · the catalogue check is advisory', () => {
+  test('with no product list endpoint at Vinoshipper, orders still go in', async () => {
+    await shop.setVinoshipperBehaviour({ catalogueEndpoint: false });
+    const order = await shop.placeOrder({ line_items: [CAB] });
+    const view = await shop.waitForOrder(order.id, 'submitted', (v) => v.status === 'submitted');
+    expect(view.issue).toBeNull();
+  }, 60_000);
+
+  test('an unknown SKU is named by Vinoshipper’s own refusal, not by the catalogue', async () => {
+    await shop.setVinoshipperBehaviour({ catalogueEndpoint: false });
+    const order = await shop.placeOrder({ line_items: [{ sku: 'NOPE-5', quantity: 1, price: '5.00' }] });
+    const view = await shop.waitForOrder(order.id, 'product_missing', (v) => v.issue?.type === 'product_missing');
+    expect(view.issue).toMatchObject({ cause: 'product_missing:NOPE-5', details: 'SKU NOPE-5 is not in Vinoshipper' });
+    expect(view.issue?.details).not.toMatch(/credentials|VINOSHIPPER_API_KEY/);
+  }, 60_000);
+});
+
+test('6 · a correction is not blocked by the order’s own reserved stock', async () => {
+  await shop.setProduct('SYRAH-2020-750', { inventory: 2 });
+  const order = await shop.placeOrder({ line_items: [{ sku: 'SYRAH-2020-750', quantity: 2, price: '38.00' }] });
+  await shop.waitForListing(order.id, 'submitted');
+  await shop.flagOrder(order.vinoshipperOrderNumber, 'invalid_address', 'Street address not found');
+  await shop.waitForListing(order.id, 'needs_attention', 'invalid_address');
+
+  await shop.updateOrder(order.id, { shipping_address: { address1: '500 Vineyard Lane' } });
+  const view = await shop.waitForOrder(order.id, 'resent and clean', (v) => v.status === 'submitted' && !v.issue);
+  expect(view.timeline.some((e) => e.event === 'issue_raised' && /inventory/i.test(e.message))).toBe(false);
+  expect((await shop.vinoshipperOrder(order.vinoshipperOrderNumber)).submissions).toBe(2);
+}, 60_000);
+
+test('7 · cancelled in Vinoshipper’s dashboard: the merchant is told once', async () => {
+  const order = await shop.placeOrder({ line_items: [CAB] });
+  await shop.waitForListing(order.id, 'submitted');
+  await shop.cancelInVinoshipper(order.vinoshipperOrderNumber); // Vinoshipper sends CANCELLED
+  await shop.waitForListing(order.id, 'cancelled');
+  const emails = await shop.waitForEmail(order.name, 'Cancelled in Vinoshipper');
+  expect(emails.text).toMatch(/still open and paid/);
+}, 60_000);
+
+test('8 · deleted in Vinoshipper: an issue, not a silent re-creation', async () => {
+  const order = await shop.placeOrder({ line_items: [CAB] });
+  await shop.waitForListing(order.id, 'submitted');
+  await shop.deleteInVinoshipper(order.vinoshipperOrderNumber); // Vinoshipper sends DELETED
+  await shop.waitForListing(order.id, 'needs_attention', 'vinoshipper_order_missing');
+  await expect(shop.vinoshipperOrder(order.vinoshipperOrderNumber)).rejects.toMatchObject({ status: 404 });
+
+  const answer = await shop.retry(order.id);
+  await shop.waitForListing(order.id, 'submitted').catch(async (err) => {
+    const view = await shop.status(order.id);
+    const d = await stack.orders.describe(order.id);
+    const pending = JSON.stringify({
+      wft: d.raw.pendingWorkflowTask,
+      acts: d.raw.pendingActivities?.map((a) => [a.activityType?.name, a.state, a.attempt, a.lastFailure?.message]),
+    });
+    throw new Error(
+      `${err.message}; pending ${pending}; retry answered ${JSON.stringify(answer)}; timeline:\n${view.timeline.map((e) => `${e.event}: ${e.message}`).join('\n')}`,
+    );
+  });
+  expect((await shop.vinoshipperOrder(order.vinoshipperOrderNumber)).submissions).toBe(1);
+}, 60_000);
+
+test('9 · a cancel Vinoshipper refuses for a not-yet-accepted order says so, and succeeds once accepted', async () => {
+  await shop.setVinoshipperBehaviour({ cancelOnlyAccepted: true });
+  const order = await shop.placeOrder({ line_items: [CAB] });
+  await shop.waitForListing(order.id, 'submitted');
+  const answer = await shop.cancel(order.id, 'customer asked');
+  expect(answer).toMatchObject({ outcome: 'waiting', status: 'needs_attention' });
+  const view = await shop.status(order.id);
+  expect(view.issue).toMatchObject({ type: 'cancellation_failed', details: expect.stringMatching(/has not accepted order/) });
+
+  await shop.approveOrder(order.vinoshipperOrderNumber); // Vinoshipper sends APPROVED: the next look cancels it
+  await shop.waitForListing(order.id, 'cancelled');
+  expect((await shop.vinoshipperOrder(order.vinoshipperOrderNumber)).order.status).toBe('CANCELLED');
+}, 60_000);
+
+describe('14 · a Vinoshipper webhook reaches its order by id, never through a query built from its body', () => {
+  test('an identifier crafted to widen a visibility query reaches no order', async () => {
+    const order = await shop.placeOrder({ line_items: [CAB] });
+    await shop.waitForListing(order.id, 'submitted');
+    const before = (await shop.status(order.id)).timeline.length;
+    for (const identifier of [`x" OR WorkflowType="orderWorkflow`, `${order.vinoshipperOrderNumber}" OR "1"="1`, `' OR 1=1 --`]) {
+      const res = await vinoshipperWebhook(identifier, 'UPDATED');
+      expect(res).toEqual({ status: 200, body: { outcome: 'no_running_order' } });
+    }
+    const events = (await shop.status(order.id)).timeline.slice(before).map((e) => e.event);
+    expect(events).not.toContain('vinoshipper_event');
+  }, 60_000);
+
+  test('the first webhook right after submission reaches its order', async () => {
+    const order = await shop.placeOrder({ line_items: [CAB] });
+    // The sandbox sends CREATED the moment the PUT lands, before the workflow has even seen the answer.
+    const view = await shop.waitForOrder(order.id, 'the CREATED webhook', (v) =>
+      v.timeline.some((e) => e.event === 'vinoshipper_event' && /CREATED/.test(e.message)),
+    );
+    expect(view.vinoshipperOrderNumber).toBe(order.vinoshipperOrderNumber);
+    const again = await vinoshipperWebhook(order.vinoshipperOrderNumber, 'UPDATED');
+    expect(again.body).toEqual({ outcome: 'signalled' });
+  }, 60_000);
+});
