@@ -3,6 +3,7 @@
 // make. HTTP and GraphQL live elsewhere (shopify.ts, shopify-graphql.ts). Ids are 64-bit integers at
 // Shopify, so here they are digit strings; restJson() writes them as the JSON numbers Shopify sends.
 import { LosslessNumber, stringify } from 'lossless-json';
+import { isShopifyId } from '../integrations/shopify/ids';
 import { fromCents, toCents } from '../integrations/shopify/money';
 import { splitTags } from '../integrations/shopify/order-payload';
 
@@ -187,13 +188,6 @@ const FIRST_IDS = {
 };
 export type IdKind = keyof typeof FIRST_IDS;
 export const ID_KINDS = Object.keys(FIRST_IDS) as IdKind[];
-/** A Shopify id: a positive 64-bit integer, written in decimal. */
-export const SHOPIFY_ID = /^[1-9]\d{0,19}$/;
-const MAX_ID = 2n ** 64n - 1n;
-
-export function isShopifyId(value: string): boolean {
-  return SHOPIFY_ID.test(value) && BigInt(value) <= MAX_ID;
-}
 
 /** Orders ids as numbers without turning them into (lossy) JS numbers. */
 export function compareIds(a: string, b: string): number {
@@ -215,7 +209,7 @@ const isIdKey = (key: string) => key === 'id' || key.endsWith('_id');
 
 /** REST JSON as Shopify sends it: ids as JSON numbers, however many digits (JSON.stringify would quote them). */
 export function restJson(value: unknown): string {
-  return stringify(value, (key, v) => (typeof v === 'string' && isIdKey(key) && SHOPIFY_ID.test(v) ? new LosslessNumber(v) : v)) ?? 'null';
+  return stringify(value, (key, v) => (typeof v === 'string' && isIdKey(key) && isShopifyId(v) ? new LosslessNumber(v) : v)) ?? 'null';
 }
 
 /** Saved states from before ids were strings hold numbers (all below 2^53, so exact): made strings. */

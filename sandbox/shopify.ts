@@ -4,12 +4,13 @@
 // and the customer: place, edit and cancel orders, replay a webhook, lose a reply, change the app.
 import express, { Router, type ErrorRequestHandler } from 'express';
 import { z } from 'zod';
+import { isShopifyId } from '../integrations/shopify/ids';
 import { fromCents, normalizeMoney } from '../integrations/shopify/money';
 import { describeIssues } from '../integrations/shopify/webhooks';
 import { ShopifyAppAuth, type ShopifyAppOptions } from './shopify-auth';
 import { createShopifyGraphql } from './shopify-graphql';
 import { objects, parseState, STATE_VERSION } from './state';
-import { ID_KINDS, isShopifyId, restJson, ShopifyStore, type OrderRecord, type ShopifyStoreState } from './shopify-store';
+import { ID_KINDS, restJson, ShopifyStore, type OrderRecord, type ShopifyStoreState } from './shopify-store';
 import { WebhookSubscriptions, type SandboxSubscription } from './shopify-subscriptions';
 import { WebhookSender, type Delivery } from './shopify-webhooks';
 
