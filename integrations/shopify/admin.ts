@@ -22,6 +22,15 @@ import {
 } from './admin-documents';
 import { fromResponseErrors, fromUserErrors, ShopifyError, type ShopifyUserError } from './errors';
 import { graphqlOrderToSnapshot, orderGid, type GraphqlOrder } from './order-graphql';
+import {
+  ACCESS_SCOPES,
+  WEBHOOK_SUBSCRIPTION_CREATE,
+  WEBHOOK_SUBSCRIPTIONS,
+  type AccessScopesData,
+  type WebhookSubscriptionCreateData,
+  type WebhookSubscriptionsData,
+} from './setup-documents';
+import { topicEnum, topicFromEnum } from './webhooks';
 import { latestRefundId, planFullRefund } from './refund-plan';
 
 export interface ShopifyAdminOptions {
@@ -31,6 +40,13 @@ export interface ShopifyAdminOptions {
   /** A static token, or where to get one (the client credentials grant). */
   accessToken: string | AccessTokenSource;
   apiVersion: string;
+}
+
+export interface WebhookSubscription {
+  id: string;
+  /** As webhooks spell it: "orders/create". */
+  topic: string;
+  uri: string;
 }
 
 export const METAFIELD_NAMESPACE = 'cellarhand';
@@ -70,6 +86,43 @@ export class ShopifyAdmin {
     this.client = { token, api };
     return api;
   }
+
+  // ---- The app's own setup on the shop ----
+
+  /** The access scopes the installed app holds (either way of authenticating). */
+  async grantedScopes(): Promise<string[]> {
+    const data = await this.request<AccessScopesData>('access scopes', ACCESS_SCOPES, {});
+    return data.currentAppInstallation.accessScopes.map((s) => s.handle);
+  }
+
+  /**
+   * The shop-specific webhook subscriptions, every page, topics spelled as in webhooks ("orders/create").
+   * App-specific ones (shopify.app.toml) are not listed by the Admin API.
+   */
+  async listWebhookSubscriptions(): Promise<WebhookSubscription[]> {
+    const all: WebhookSubscription[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const { webhookSubscriptions: page }: WebhookSubscriptionsData = await this.request<WebhookSubscriptionsData>(
+        'webhookSubscriptions',
+        WEBHOOK_SUBSCRIPTIONS,
+        { after },
+      );
+      all.push(...page.nodes.map((s) => ({ id: s.id, topic: topicFromEnum(s.topic), uri: s.uri })));
+      if (!page.pageInfo.hasNextPage) return all;
+      after = page.pageInfo.endCursor;
+    }
+  }
+
+  async createWebhookSubscription(topic: string, uri: string): Promise<WebhookSubscription> {
+    const data = await this.request<WebhookSubscriptionCreateData>('webhookSubscriptionCreate', WEBHOOK_SUBSCRIPTION_CREATE, { topic: topicEnum(topic), uri });
+    throwOnUserErrors('webhookSubscriptionCreate', data.webhookSubscriptionCreate?.userErrors ?? []);
+    const created = data.webhookSubscriptionCreate?.webhookSubscription;
+    if (!created) throw new ShopifyError('transient', 'Shopify webhookSubscriptionCreate: answered without a subscription');
+    return { id: created.id, topic: topicFromEnum(created.topic), uri: created.uri };
+  }
+
+  // ---- Orders ----
 
   /** Records the Vinoshipper order on the Shopify order: a metafield to read, a tag to filter by. */
   async writeBackVinoshipperOrder(shopifyOrderId: string, vinoshipperOrderNumber: string): Promise<void> {
