@@ -5,6 +5,7 @@
 import express, { type Express } from 'express';
 import { z } from 'zod';
 import { SANDBOX_SHOPIFY_APP, type Config } from '../config';
+import { senderDomain } from '../integrations/email/client';
 import { REQUIRED_SCOPES } from '../integrations/shopify/scopes';
 import { shopifyWebhookUri } from '../integrations/shopify/webhooks';
 import { createResendSandbox, type ResendSandbox, type ResendSandboxState } from './resend';
@@ -67,7 +68,8 @@ export function createSandbox(config: Config, publicUrl = config.sandbox.url, op
     webhookUrl: `${config.api.publicUrl}/webhooks/vinoshipper/${config.vinoshipper.webhookToken}`,
     publicBaseUrl: publicUrl,
   });
-  const resend = createResendSandbox({ apiKey: config.email.resendApiKey });
+  const sender = senderDomain(config.email.from);
+  const resend = createResendSandbox({ apiKey: config.email.resendApiKey, verifiedDomains: sender ? [sender] : [] });
 
   let file: StateFile | null = options.stateFile ? stateFile(options.stateFile, exportState) : null;
   file?.load((state) => {
