@@ -1,6 +1,7 @@
 // `npm run doctor` against a real stack (dev server, API, sandbox over HTTP): everything passes when
 // healthy; breaking one part at a time fails that row, with its fix, and nothing else.
 import { createServer } from 'node:net';
+import { msToTs } from '@temporalio/common/lib/time';
 import { runDoctor } from '../../scripts/doctor/run';
 import type { DoctorRow } from '../../scripts/doctor/rows';
 import { request } from '../helpers/http';
@@ -147,7 +148,7 @@ test('a namespace that does not exist', async () => {
 test('missing search attributes fail with their fix, and --fix registers them', async () => {
   // A fresh namespace has none of cellarhand's attributes.
   const namespace = `doctor-${Date.now()}`;
-  await stack.env.connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: 86_400 } });
+  await stack.env.connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
   const before = await runDoctor(env({ TEMPORAL_NAMESPACE: namespace }));
   expect(failedChecks(before)).toEqual(['Search attributes']);
   expect(row(before, 'Search attributes').detail).toMatch(
