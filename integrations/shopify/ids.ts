@@ -3,12 +3,13 @@
 // the webhook body to the workflow id, the ops API and the GraphQL gid.
 import { isInteger, isSafeNumber, parse } from 'lossless-json';
 
-const DIGITS = /^[1-9]\d{0,19}$/;
+/** The shape (for schemas and OpenAPI); isShopifyId also checks the 64-bit bound. */
+export const SHOPIFY_ID_DIGITS = /^[1-9]\d{0,19}$/;
 const MAX_ID = 2n ** 64n - 1n;
 
 /** A positive 64-bit integer in decimal, without leading zeros: the one spelling of each id. */
 export function isShopifyId(value: string): boolean {
-  return DIGITS.test(value) && BigInt(value) <= MAX_ID;
+  return SHOPIFY_ID_DIGITS.test(value) && BigInt(value) <= MAX_ID;
 }
 
 /**
