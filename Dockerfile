@@ -17,6 +17,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# Read by `node dist/scripts/doctor.js` when SHOPIFY_WEBHOOK_SUBSCRIPTIONS=toml.
+COPY shopify.app.toml ./
 USER node
 EXPOSE 3000
 CMD ["node", "dist/worker/main.js"]

@@ -4,6 +4,7 @@
 import type { Config } from '../config';
 import type { OrderActivities, PrivacyActivities, ReconciliationActivities } from '../domain';
 import { EmailClient } from '../integrations/email/client';
+import { accessTokenSource } from '../integrations/shopify/access-token';
 import { ShopifyAdmin } from '../integrations/shopify/admin';
 import { VinoshipperClient } from '../integrations/vinoshipper/client';
 import { createEmailActivities } from './email';
@@ -24,7 +25,7 @@ export function createClients(config: Config): ExternalClients {
     shopify: new ShopifyAdmin({
       shopDomain: config.shopify.shopDomain,
       adminApiUrl: config.shopify.adminApiUrl,
-      accessToken: config.shopify.adminApiToken,
+      accessToken: accessTokenSource(config.shopify),
       apiVersion: config.shopify.apiVersion,
     }),
     email: new EmailClient({

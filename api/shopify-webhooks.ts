@@ -3,6 +3,7 @@
 // workflow; the mandatory privacy topics each start a small privacy workflow (workflows/privacy.ts).
 import express, { Router } from 'express';
 import type { Config } from '../config';
+import { parseShopifyJson } from '../integrations/shopify/ids';
 import { parsePrivacyWebhook } from '../integrations/shopify/privacy-payload';
 import { ORDER_TOPICS, PRIVACY_TOPICS, parseOrderWebhook, verifyShopifyHmac, type PrivacyTopic } from '../integrations/shopify/webhooks';
 import type { OrderWorkflows } from '../temporal/order-workflows';
@@ -29,7 +30,8 @@ export function shopifyWebhookRoutes(config: Pick<Config, 'shopify' | 'temporal'
 
     let json: unknown;
     try {
-      json = JSON.parse(body.toString('utf8'));
+      // Not JSON.parse: it would round 64-bit ids above 2^53 (18 digits in Shopify's own examples).
+      json = parseShopifyJson(body.toString('utf8'));
     } catch {
       throw new HttpError(400, 'Body is not valid JSON');
     }

@@ -9,11 +9,15 @@ export type ShopifyErrorKind =
   | 'configuration' // token, scopes, URL or API version are wrong: a person must fix the setup
   | 'not_found'; // the order does not exist (or is outside the 60 days the token may read)
 
+/** Why a setup is wrong, where Shopify says so: a refused grant, an uninstalled app, a missing scope. */
+export type ShopifyErrorCode = 'invalid_client' | 'app_not_installed' | 'shop_not_permitted' | 'access_denied' | 'invalid_token' | (string & {});
+
 export class ShopifyError extends Error {
   constructor(
     readonly kind: ShopifyErrorKind,
     message: string,
     readonly status: number | null = null,
+    readonly code?: ShopifyErrorCode,
   ) {
     super(message);
     this.name = 'ShopifyError';
@@ -40,11 +44,21 @@ export function fromResponseErrors(operation: string, errors: ResponseErrors): S
   const said = graphQLErrors.map((e) => e.message).join('; ') || errors.message || 'no details';
 
   if (status === null) return new ShopifyError('transient', `Shopify ${operation}: no answer (${said})`, null);
-  if (status === 401 || status === 403) {
+  if (status === 401) {
     return new ShopifyError(
       'configuration',
-      `Shopify ${operation}: HTTP ${status}, the access token was refused (check SHOPIFY_ADMIN_API_TOKEN and the app's access scopes)`,
+      `Shopify ${operation}: HTTP 401, the access token was refused (is the app still installed? check SHOPIFY_CLIENT_ID/SHOPIFY_CLIENT_SECRET, or SHOPIFY_ADMIN_API_TOKEN)`,
       status,
+      'invalid_token',
+    );
+  }
+  // Shopify answers a call outside the granted scopes with ACCESS_DENIED (HTTP 200 or 403).
+  if (status === 403 || codes.includes('ACCESS_DENIED')) {
+    return new ShopifyError(
+      'configuration',
+      `Shopify ${operation}: access denied, the app lacks an access scope (${said}). Add it to the app's access scopes (shopify.app.toml or the Dev Dashboard version), release, and approve it on the store.`,
+      status,
+      'access_denied',
     );
   }
   if (status === 429 || status >= 500 || codes.some((c) => c && TRANSIENT_CODES.includes(c))) {
