@@ -157,18 +157,19 @@ const INDEXED_TYPE: Record<SearchAttributeType, temporal.api.enums.v1.IndexedVal
   KEYWORD_LIST: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
-/** Registers `keys` that the namespace lacks (the time-skipping test server and the PostgreSQL server take them this way). Returns the names added. */
-export async function ensureSearchAttributes(
-  connection: Connection,
-  namespace: string,
-  keys: ReadonlyArray<{ name: string; type: SearchAttributeType }> = ORDER_SEARCH_ATTRIBUTES,
-): Promise<string[]> {
+type Keys = ReadonlyArray<{ name: string; type: SearchAttributeType }>;
+
+/** Registers `keys` in the namespace (the time-skipping test server takes them only this way: it cannot list them). */
+export async function addSearchAttributes(connection: Connection, namespace: string, keys: Keys = ORDER_SEARCH_ATTRIBUTES): Promise<void> {
+  const searchAttributes = Object.fromEntries(keys.map((key) => [key.name, INDEXED_TYPE[key.type]]));
+  await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
+}
+
+/** Registers those of `keys` that the namespace lacks (re-adding an existing one is an error). Returns the names added. */
+export async function ensureSearchAttributes(connection: Connection, namespace: string, keys: Keys = ORDER_SEARCH_ATTRIBUTES): Promise<string[]> {
   const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
   const missing = keys.filter((key) => !(key.name in (customAttributes ?? {})));
-  if (missing.length) {
-    const searchAttributes = Object.fromEntries(missing.map((key) => [key.name, INDEXED_TYPE[key.type]]));
-    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
-  }
+  if (missing.length) await addSearchAttributes(connection, namespace, missing);
   return missing.map((key) => key.name);
 }
 
