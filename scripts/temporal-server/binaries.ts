@@ -5,8 +5,8 @@
 // clone on the machine, reuses them. Each is looked for in this order, the first that works wins:
 //   1. TEMPORAL_SERVER_PATH and TEMPORAL_SQL_TOOL_PATH (an explicit choice: both must exist)
 //   2. the cache, <cache>/temporal-server/v<version>/
-//   3. `go install` into the cache (cold: about 5 min on 2 cores with a warm Go module cache, up to
-//      15–20 min with a cold one; peak about 2.5 GB of memory)
+//   3. `go install` into the cache (cold: about 5 min on 2 cores, up to 15–20 min on a busy machine;
+//      peak about 2.5 GB of memory; about 10 s when Go's own build cache is warm)
 // and otherwise a TemporalServerBinaryError lists every source tried and why it failed. The Web UI
 // server has no override: it is optional, and `npm start` says why when it cannot be had.
 import { chmod, copyFile, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
@@ -111,7 +111,7 @@ export async function temporalServerBinaries(opts: ServerBinaryOptions = {}): Pr
       async () => {
         if (found()) return `cached in ${dir}, built by another process`; // while we waited
         opts.log?.(
-          `building Temporal server v${version} and its schema tool from the Go module proxy into ${dir} (first time only: about 5 min, up to 20 with a cold Go module cache)…`,
+          `building Temporal server v${version} and its schema tool from the Go module proxy into ${dir} (first time only: about 5 min, up to 20 on a busy machine)…`,
         );
         const started = Date.now();
         await goInstall(env, dir, [`${goModule}/${packages.server}@v${version}`, `${goModule}/${packages.sqlTool}@v${version}`], {
