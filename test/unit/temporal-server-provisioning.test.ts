@@ -45,7 +45,9 @@ describe('the Temporal server and schema tool', () => {
 
   test('only one of the two overrides, or one that does not exist, is an error naming it', async () => {
     const server = script(tmp, 'my-server', 'exit 0');
-    await expect(temporalServerBinaries({ env: { TEMPORAL_SERVER_PATH: server }, cacheDir })).rejects.toThrow('TEMPORAL_SQL_TOOL_PATH: not set (set both or neither)');
+    await expect(temporalServerBinaries({ env: { TEMPORAL_SERVER_PATH: server }, cacheDir })).rejects.toThrow(
+      'TEMPORAL_SQL_TOOL_PATH: not set (set both or neither)',
+    );
     const missing = path.join(tmp, 'nope');
     await expect(temporalServerBinaries({ env: { TEMPORAL_SERVER_PATH: missing, TEMPORAL_SQL_TOOL_PATH: server }, cacheDir })).rejects.toThrow(
       `TEMPORAL_SERVER_PATH=${missing}: no such file`,
@@ -84,7 +86,11 @@ describe('the Temporal server and schema tool', () => {
 
   test("a failed build leaves no half binary and the error gives go's reason", async () => {
     const goDir = path.join(tmp, 'go-bin');
-    script(goDir, 'go', `touch "$GOBIN/server"; echo 'go: go.temporal.io/server@v1.32.1 requires go >= 1.26.5 (running go 1.25.1; GOTOOLCHAIN=local)' >&2; exit 1`);
+    script(
+      goDir,
+      'go',
+      `touch "$GOBIN/server"; echo 'go: go.temporal.io/server@v1.32.1 requires go >= 1.26.5 (running go 1.25.1; GOTOOLCHAIN=local)' >&2; exit 1`,
+    );
     const error: Error = await temporalServerBinaries({ env: withGo(goDir), cacheDir }).catch((e) => e);
     expect(error).toBeInstanceOf(TemporalServerBinaryError);
     expect(error.message).toContain('requires go >= 1.26.5 (running go 1.25.1');
@@ -127,7 +133,11 @@ describe('PostgreSQL', () => {
 
   test('CELLARHAND_POSTGRES_BIN is used when it holds a new enough server, and refused with the reason otherwise', async () => {
     const good = fakePostgres(path.join(tmp, 'pg16'), '16.4');
-    await expect(postgresBinaries({ env: { CELLARHAND_POSTGRES_BIN: good }, install: false })).resolves.toMatchObject({ bin: good, major: 16, version: '16.4' });
+    await expect(postgresBinaries({ env: { CELLARHAND_POSTGRES_BIN: good }, install: false })).resolves.toMatchObject({
+      bin: good,
+      major: 16,
+      version: '16.4',
+    });
     const old = fakePostgres(path.join(tmp, 'pg11'), '11.22');
     await expect(postgresBinaries({ env: { CELLARHAND_POSTGRES_BIN: old }, install: false })).rejects.toThrow('PostgreSQL 11 is older than 12');
     const half = fakePostgres(path.join(tmp, 'half'), '15.1', false);
