@@ -198,7 +198,9 @@ export class LocalStack {
 
   /** A private PostgreSQL cluster (its own temporary folder and port), the schemas, the server, the namespace. */
   private async startPostgresBackend(frontend: number): Promise<void> {
-    const [binaries, pgBinaries] = await Promise.all([temporalServerBinaries(), postgresBinaries()]);
+    // A first build takes minutes: say so on stderr, whoever started the stack.
+    const say = (line: string) => console.error(`[local-stack] ${line}`);
+    const [binaries, pgBinaries] = await Promise.all([temporalServerBinaries({ log: say }), postgresBinaries({ log: say })]);
     const ports = Object.fromEntries(
       await Promise.all(
         SERVER_PORT_KEYS.map(async (key) => [key, key === 'frontend' ? frontend : key.endsWith('Membership') ? await freeLowPort() : await freePort()]),
