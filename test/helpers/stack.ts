@@ -1,10 +1,10 @@
 // The whole cellarhand stack inside one test process, on real parts: a real Temporal server (the
-// CLI dev server, or the time-skipping test server), the real worker with the real activities and
-// HTTP clients, the real express API and the sandbox, all on ephemeral ports.
+// CLI dev server, the time-skipping test server, or — under `npm run test:postgres` — the
+// production server on PostgreSQL), the real worker with the real activities and HTTP clients, the
+// real express API and the sandbox, all on ephemeral ports.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { createActivities, createClients } from '../../activities';
@@ -15,6 +15,9 @@ import { createSandbox, type Sandbox } from '../../sandbox';
 import { createDataConverter } from '../../temporal/data-converter';
 import { OrderWorkflows } from '../../temporal/order-workflows';
 import { createOrderWorker } from '../../worker/create-worker';
+import { LocalStack } from '../../scripts/lib/local-stack';
+import { addSearchAttributes, prepareNamespace } from '../../scripts/temporal-server/server';
+import { POSTGRES_BACKEND, POSTGRES_SERVER_ADDRESS } from './postgres-setup';
 import { close, listen } from './servers';
 
 export interface Stack {
@@ -29,12 +32,19 @@ export interface Stack {
 }
 
 export interface StackOptions {
-  /** `local` (default): the CLI dev server, with visibility and search attributes. `time-skipping`: timers fire at once when idle. */
+  /**
+   * `local` (default): a server with visibility and search attributes — the CLI dev server, or under
+   * `npm run test:postgres` a fresh namespace on the run's PostgreSQL-backed server.
+   * `time-skipping`: timers fire at once when idle.
+   */
   server?: 'local' | 'time-skipping';
   /** Extra environment variables for the config (e.g. short escalation delays). */
   env?: Record<string, string>;
-  /** Extra `temporal server start-dev` arguments (local server only), e.g. dynamic config. */
-  devServerArgs?: string[];
+  /**
+   * Temporal dynamic config (local server only), e.g. `{ 'limit.historyCount.suggestContinueAsNew': 60 }`.
+   * On PostgreSQL such a suite gets a server of its own (the values are global, fixed at start).
+   */
+  dynamicConfig?: Record<string, unknown>;
 }
 
 let runtimeInstalled = false;
@@ -47,19 +57,26 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
   // The test client encrypts like the API's (the worker gets the same converter from createOrderWorker).
   const client = { dataConverter: createDataConverter(loadConfig({ NODE_ENV: 'test', ...options.env }).codec) };
-  const env =
-    options.server === 'time-skipping'
-      ? await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: executable('CELLARHAND_TEST_TEST_SERVER') }, client })
-      : await TestWorkflowEnvironment.createLocal({
-          server: {
-            executable: executable('CELLARHAND_TEST_CLI'),
-            searchAttributes: ORDER_SEARCH_ATTRIBUTES,
-            extraArgs: options.devServerArgs,
-            log: { format: 'pretty', level: 'error' },
-          },
-          client,
-        });
-  if (options.server === 'time-skipping') await registerSearchAttributes(env);
+  let ownServer: LocalStack | undefined;
+  let env: TestWorkflowEnvironment;
+  if (options.server === 'time-skipping') {
+    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: executable('CELLARHAND_TEST_TEST_SERVER') }, client });
+    // The time-skipping server has no start-up flag for them; its operator service takes them.
+    await addSearchAttributes(env.connection, env.namespace ?? 'default');
+  } else if (process.env[POSTGRES_BACKEND]) {
+    ({ env, ownServer } = await postgresEnvironment(client, options.dynamicConfig));
+  } else {
+    const extraArgs = Object.entries(options.dynamicConfig ?? {}).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`]);
+    env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: executable('CELLARHAND_TEST_CLI'),
+        searchAttributes: ORDER_SEARCH_ATTRIBUTES,
+        extraArgs,
+        log: { format: 'pretty', level: 'error' },
+      },
+      client,
+    });
+  }
 
   // Listen first, attach the apps after: the sandbox must know the API's URL and the API the sandbox's.
   const apiServer = await listening();
@@ -111,15 +128,31 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       sandbox.reset();
       await Promise.all([close(apiServer), close(sandboxServer)]);
       await env.teardown();
+      await ownServer?.stop();
     },
   };
 }
 
-/** The time-skipping server has no start-up flag for them; its operator service takes them. */
-async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
-  const { KEYWORD } = { KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD };
-  const searchAttributes = Object.fromEntries(ORDER_SEARCH_ATTRIBUTES.map((key) => [key.name, KEYWORD]));
-  await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
+/**
+ * The run's PostgreSQL-backed server (test/helpers/postgres-setup.ts), or with dynamic config a
+ * server of the suite's own; in either case a fresh namespace, so that suites never see each
+ * other's workflows (order ids repeat: each sandbox starts at #1001), as with a dev server each.
+ */
+async function postgresEnvironment(
+  client: { dataConverter: ReturnType<typeof createDataConverter> },
+  dynamicConfig: Record<string, unknown> = {},
+): Promise<{ env: TestWorkflowEnvironment; ownServer?: LocalStack }> {
+  const ownServer = Object.keys(dynamicConfig).length ? await LocalStack.start({ backend: 'postgres', parts: [], dynamicConfig }) : undefined;
+  const address = ownServer?.config.temporal.address ?? process.env[POSTGRES_SERVER_ADDRESS]!;
+  const namespace = `e2e-${randomUUID().slice(0, 8)}`;
+  try {
+    const env = await TestWorkflowEnvironment.createFromExistingServer({ address, namespace, client });
+    await prepareNamespace(env.connection, namespace);
+    return { env, ownServer };
+  } catch (err) {
+    await ownServer?.stop();
+    throw err;
+  }
 }
 
 function executable(variable: string) {
