@@ -50,6 +50,8 @@ const list = (fallback: string) =>
   );
 
 const SANDBOX_PORT = 3001;
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 // A well-known key so `npm start` works with no setup; production refuses it.
 const SANDBOX_CODEC_KEY_ID = 'sandbox-1';
 const SANDBOX_CODEC_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -131,6 +133,13 @@ export const envSchema = z.object({
   SANDBOX: z.enum(['auto', 'on', 'off'], { message: 'must be auto, on or off' }).default('auto'),
   SANDBOX_PORT: port(SANDBOX_PORT),
   SANDBOX_STATE_FILE: z.string().trim().default('.cellarhand/data/sandbox.json'),
+
+  // Observability: logs on stdout, Prometheus metrics with health and readiness on a port of each process.
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'must be json or pretty' }).optional(),
+  WORKER_METRICS_PORT: port(9464),
+  API_METRICS_PORT: port(9465),
+  ORDER_METRICS_INTERVAL: duration('1m'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -169,6 +178,18 @@ export interface Config {
   codec: { keys: { id: string; key: Buffer }[]; serverToken: string; corsOrigins: string[] };
   /** `stateFile`: where the sandbox keeps its data between runs (relative to the project root); null = in memory. */
   sandbox: { enabled: boolean; port: number; url: string; stateFile: string | null };
+  /**
+   * Logs: JSON lines unless `pretty` (the default in development). Metrics ports: `/metrics`,
+   * `/health` and `/ready` of the worker and of the API; null = not served (port 0).
+   */
+  observability: {
+    logLevel: LogLevel;
+    logFormat: 'json' | 'pretty';
+    workerMetricsPort: number | null;
+    apiMetricsPort: number | null;
+    /** How often the worker refreshes the order gauges from Temporal visibility. */
+    orderMetricsIntervalMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -193,6 +214,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     const path = e[name];
     if (path && !existsSync(path)) problems.push(`${name}: no file at ${path}`);
   }
+  if (e.API_METRICS_PORT && e.API_METRICS_PORT === e.API_PORT) problems.push('API_METRICS_PORT: must differ from API_PORT (0 turns it off)');
   const sandboxUrl = `http://localhost:${e.SANDBOX_PORT}`;
   const usesSandbox = [e.SHOPIFY_ADMIN_API_URL, e.VINOSHIPPER_API_URL, e.RESEND_BASE_URL].some((u) => isLocal(u, e.SANDBOX_PORT));
   if (e.NODE_ENV === 'production' && usesSandbox) {
@@ -256,6 +278,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       port: e.SANDBOX_PORT,
       url: sandboxUrl,
       stateFile: e.SANDBOX_STATE_FILE || null,
+    },
+    observability: {
+      // Tests keep their output for failures.
+      logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info'),
+      logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? 'pretty' : 'json'),
+      workerMetricsPort: e.WORKER_METRICS_PORT || null,
+      apiMetricsPort: e.API_METRICS_PORT || null,
+      orderMetricsIntervalMs: e.ORDER_METRICS_INTERVAL,
     },
   };
 }

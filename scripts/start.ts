@@ -251,6 +251,7 @@ function printSummary(config: Config, devServer: boolean, uiUrl: string): void {
     `  Temporal Web UI  ${uiUrl}`,
     `  API              http://localhost:${config.api.port}`,
     `  Codec server     ${codecEndpoint(config, false)}/{encode,decode} (Authorization: Bearer <CODEC_SERVER_TOKEN>)${devServer && config.env !== 'production' ? '; the Web UI decodes payloads through it' : ''}`,
+    ...metricsLines(config),
   ];
   if (!devServer) {
     lines.push(`  (payloads are encrypted: point that Temporal's Web UI at the codec server to read them, see README "Personal data in Temporal")`);
@@ -271,6 +272,16 @@ function printSummary(config: Config, devServer: boolean, uiUrl: string): void {
   }
   lines.push('', 'Ctrl-C stops everything.');
   for (const line of lines) say(line);
+}
+
+/** Each process's operations port: Prometheus metrics, liveness, readiness. */
+function metricsLines(config: Config): string[] {
+  const { workerMetricsPort, apiMetricsPort } = config.observability;
+  const line = (who: string, port: number | null) =>
+    port
+      ? `  Metrics (${who})${' '.repeat(7 - who.length)}http://localhost:${port}/metrics   (/health, /ready)`
+      : `  Metrics (${who})${' '.repeat(7 - who.length)}off`;
+  return [line('worker', workerMetricsPort), line('api', apiMetricsPort)];
 }
 
 async function main(): Promise<void> {

@@ -3,6 +3,7 @@
 // activities, and this class is what an activity calls.
 import { createAdminApiClient, type AdminApiClient } from '@shopify/admin-api-client';
 import type { OrderSnapshot } from '../../domain/order';
+import { observeCall, type CallObserver, type CallOutcome } from '../call-observer';
 import {
   FULFILLMENT_CREATE,
   ORDER_FOR_FULFILMENT,
@@ -29,6 +30,8 @@ export interface ShopifyAdminOptions {
   adminApiUrl: string;
   accessToken: string;
   apiVersion: string;
+  /** Told about every Admin API request (metrics). */
+  observer?: CallObserver;
 }
 
 export const METAFIELD_NAMESPACE = 'cellarhand';
@@ -39,8 +42,10 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 export class ShopifyAdmin {
   private readonly client: AdminApiClient;
+  private readonly observer?: CallObserver;
 
   constructor(opts: ShopifyAdminOptions) {
+    this.observer = opts.observer;
     const storeOrigin = `https://${opts.shopDomain}`;
     const apiBase = opts.adminApiUrl.replace(/\/+$/, '');
     this.client = createAdminApiClient({
@@ -158,11 +163,37 @@ export class ShopifyAdmin {
   }
 
   private async request<T>(operation: string, document: string, variables: Record<string, unknown>): Promise<T> {
-    const response = await this.client.request<T>(document, { variables });
-    if (response.errors) throw fromResponseErrors(operation, response.errors);
-    if (!response.data) throw new ShopifyError('transient', `Shopify ${operation}: answered without data`);
-    return response.data;
+    return observeCall(
+      this.observer,
+      { system: 'shopify', operation },
+      async () => {
+        const response = await this.client.request<T>(document, { variables });
+        if (response.errors) throw fromResponseErrors(operation, response.errors);
+        if (!response.data) throw new ShopifyError('transient', `Shopify ${operation}: answered without data`);
+        return response.data;
+      },
+      (result) => ('error' in result ? outcomeOf(result.error) : refusedByUserErrors(result.value) ? 'rejected' : 'ok'),
+    );
   }
+}
+
+const OUTCOMES: Record<ShopifyError['kind'], CallOutcome> = {
+  transient: 'unavailable',
+  user_error: 'rejected',
+  configuration: 'configuration',
+  not_found: 'not_found',
+};
+
+function outcomeOf(err: unknown): CallOutcome {
+  return err instanceof ShopifyError ? OUTCOMES[err.kind] : 'unavailable';
+}
+
+/** A mutation that ran and refused its input answers `{ <mutation>: { userErrors: [...] } }`. */
+function refusedByUserErrors(data: unknown): boolean {
+  return Object.values(data as Record<string, unknown>).some((field) => {
+    const userErrors = (field as { userErrors?: unknown } | null)?.userErrors;
+    return Array.isArray(userErrors) && userErrors.length > 0;
+  });
 }
 
 function throwOnUserErrors(operation: string, userErrors: ShopifyUserError[]): void {
