@@ -7,7 +7,7 @@ import { processLogger } from '../observability/logger';
 import { createRegistry } from '../observability/metrics';
 import { startMetricsServer } from '../observability/metrics-server';
 import { temporalReachable } from '../observability/readiness';
-import { connectClient } from '../temporal/connection';
+import { connectClient, probeConnection } from '../temporal/connection';
 import { OrderWorkflows } from '../temporal/order-workflows';
 import { createApp } from './app';
 
@@ -18,8 +18,9 @@ async function main(): Promise<void> {
     const client = await connectClient(config.temporal, config.codec);
     const orders = new OrderWorkflows(client, { shopDomain: config.shopify.shopDomain, taskQueue: config.temporal.taskQueue, settings: config.orders });
     const registry = createRegistry();
+    const probe = probeConnection(config.temporal);
     const readiness = {
-      temporal: temporalReachable((deadline) => client.connection.withDeadline(deadline, () => client.workflowService.getSystemInfo({}))),
+      temporal: temporalReachable(probe),
     };
     const server = createApp({ config, orders, logger, registry, readiness }).listen(config.api.port, () => {
       logger.info({ port: config.api.port }, `API listening on http://localhost:${config.api.port} (webhooks: POST /webhooks/shopify)`);
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
     const stop = () => {
       metricsServer?.close();
       // Finish requests in progress, but don't wait for idle keep-alive connections to time out.
-      server.close(() => void client.connection.close().then(() => process.exit(0)));
+      server.close(() => void Promise.all([client.connection.close(), probe.close()]).then(() => process.exit(0)));
       server.closeIdleConnections();
       setInterval(() => server.closeIdleConnections(), 250).unref();
     };

@@ -10,7 +10,7 @@ export interface Readiness {
 }
 
 /** Runs every check; one that throws (or takes longer than `timeoutMs`) makes the process not ready. */
-export async function checkReadiness(checks: Record<string, ReadinessCheck>, timeoutMs = 2_000): Promise<Readiness> {
+export async function checkReadiness(checks: Record<string, ReadinessCheck>, timeoutMs = 5_000): Promise<Readiness> {
   const entries = await Promise.all(
     Object.entries(checks).map(async ([name, check]) => {
       try {
@@ -40,13 +40,31 @@ export function cached(check: ReadinessCheck, ttlMs = 2_000): ReadinessCheck {
   };
 }
 
-/** Temporal answers a cheap call (GetSystemInfo) within the deadline. */
-export function temporalReachable(call: (deadline: number) => Promise<unknown>, timeoutMs = 2_000): ReadinessCheck {
+/** What readiness needs of a Temporal connection: the client's `Connection` and the worker's `NativeConnection` both have it. */
+export interface TemporalConnection {
+  withDeadline<R>(deadline: number, fn: () => Promise<R>): Promise<R>;
+  withAbortSignal<R>(signal: AbortSignal, fn: () => Promise<R>): Promise<R>;
+  workflowService: { getSystemInfo(request: object): Promise<unknown> };
+}
+
+/**
+ * Temporal answers a cheap call (GetSystemInfo) within `timeoutMs`. The call gets the deadline and
+ * is aborted at the timeout, so the client's retries of an unreachable server stop with it.
+ */
+export function temporalReachable(connection: TemporalConnection, timeoutMs = 2_000): ReadinessCheck {
   return cached(async () => {
+    const signal = AbortSignal.timeout(timeoutMs);
     try {
-      await call(Date.now() + timeoutMs);
+      const call = connection.withAbortSignal(signal, () =>
+        connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({})),
+      );
+      await withTimeout(
+        call.then(() => undefined),
+        timeoutMs + 100,
+      );
     } catch (err) {
-      throw new Error(`Temporal unreachable (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+      const reason = signal.aborted ? `no answer within ${timeoutMs} ms` : err instanceof Error ? err.message : String(err);
+      throw new Error(`Temporal unreachable (${reason})`, { cause: err });
     }
   });
 }

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
         sdkMetricsUrl: `http://${sdkMetricsAddress}/metrics`,
         logger,
         readiness: {
-          temporal: temporalReachable((deadline) => connection.withDeadline(deadline, () => connection.workflowService.getSystemInfo({}))),
+          temporal: temporalReachable(connection),
           // Polling: the Worker runs (it is not starting, draining or stopped).
           polling: async () => {
             const state = worker.getState();
