@@ -41,6 +41,8 @@ const optional = z
   .trim()
   .optional()
   .transform((v) => (v ? v : undefined));
+/** An empty value (`LOG_LEVEL=` in .env) means "use the default". */
+const unsetWhenEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 const list = (fallback: string) =>
   nonEmpty(fallback).transform((v) =>
     v
@@ -135,8 +137,8 @@ export const envSchema = z.object({
   SANDBOX_STATE_FILE: z.string().trim().default('.cellarhand/data/sandbox.json'),
 
   // Observability: logs on stdout, Prometheus metrics with health and readiness on a port of each process.
-  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
-  LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'must be json or pretty' }).optional(),
+  LOG_LEVEL: unsetWhenEmpty(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })),
+  LOG_FORMAT: unsetWhenEmpty(z.enum(['json', 'pretty'], { message: 'must be json or pretty' })),
   WORKER_METRICS_PORT: port(9464),
   API_METRICS_PORT: port(9465),
   ORDER_METRICS_INTERVAL: duration('1m'),
