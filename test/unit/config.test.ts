@@ -82,7 +82,9 @@ test('logs: readable in development, JSON lines elsewhere; an empty value means 
   expect(loadConfig({ NODE_ENV: 'test' }).observability).toMatchObject({ logFormat: 'json', logLevel: 'warn' });
   expect(loadConfig({ LOG_FORMAT: 'json', LOG_LEVEL: 'debug' }).observability).toMatchObject({ logFormat: 'json', logLevel: 'debug' });
   expect(loadConfig({ LOG_FORMAT: '', LOG_LEVEL: ' ' }).observability).toMatchObject({ logFormat: 'pretty', logLevel: 'info' });
-  expect(() => loadConfig({ LOG_LEVEL: 'verbose', LOG_FORMAT: 'xml' })).toThrow(/LOG_LEVEL: must be one of trace, debug.*\n.*LOG_FORMAT: must be json or pretty/);
+  expect(() => loadConfig({ LOG_LEVEL: 'verbose', LOG_FORMAT: 'xml' })).toThrow(
+    /LOG_LEVEL: must be one of trace, debug.*\n.*LOG_FORMAT: must be json or pretty/,
+  );
 });
 
 test('metrics ports: on by default, 0 turns one off, the API’s may not be the API port', () => {
