@@ -2,7 +2,7 @@
 // changed since (Shopify Admin GraphQL, paged), and handing each to its order workflow exactly as
 // its webhook would have (signal-with-start). The Temporal client is the worker's own, from the
 // activity context, so the snapshots are encoded by the worker's data converter.
-import { Context, activityInfo, heartbeat } from '@temporalio/activity';
+import { Context, activityInfo, heartbeat, log } from '@temporalio/activity';
 import type { Config } from '../config';
 import type { ReconciliationActivities, ReconciliationCounts, ReconciliationHistory } from '../domain';
 import type { ShopifyAdmin } from '../integrations/shopify/admin';
@@ -43,6 +43,8 @@ export function createReconciliationActivities(shopify: ShopifyAdmin, config: Pi
         if (!page.hasNextPage || !page.endCursor) break;
       }
       const { listed, delivered, finished, pages } = progress;
+      // Through the activity context logger: the worker's logger, with the run's ids attached.
+      log.info('reconciliation: Shopify orders handed to their workflows', { since, listed, delivered, finished, pages });
       return { listed, delivered, finished, pages };
     },
   };
