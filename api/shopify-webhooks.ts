@@ -9,6 +9,7 @@ import { ORDER_TOPICS, PRIVACY_TOPICS, parseOrderWebhook, verifyShopifyHmac, typ
 import type { OrderWorkflows } from '../temporal/order-workflows';
 import { PrivacyRequests } from '../temporal/privacy-requests';
 import { HttpError } from './errors';
+import { requestLogger } from './logging';
 
 const BODY_LIMIT = '1mb';
 
@@ -51,7 +52,7 @@ export function shopifyWebhookRoutes(config: Pick<Config, 'shopify' | 'temporal'
       res.status(200).json({ topic, workflowId, outcome });
       return;
     }
-    console.log(`shopify webhook: topic ${topic} is not handled; acknowledged (webhook id ${req.get('x-shopify-webhook-id') ?? '-'})`);
+    requestLogger(req).info({ topic, webhookId: req.get('x-shopify-webhook-id') ?? null }, 'shopify webhook: topic not handled; acknowledged');
     res.status(200).json({ topic, outcome: 'ignored' });
   });
   return router;

@@ -47,6 +47,8 @@ const optionalList = optional.transform((v) =>
     .map((s) => s.trim())
     .filter(Boolean),
 );
+/** An empty value (`LOG_LEVEL=` in .env) means "use the default". */
+const unsetWhenEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 const list = (fallback: string) =>
   nonEmpty(fallback).transform((v) =>
     v
@@ -56,6 +58,8 @@ const list = (fallback: string) =>
   );
 
 const SANDBOX_PORT = 3001;
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 // A well-known key so `npm start` works with no setup; production refuses it.
 const SANDBOX_CODEC_KEY_ID = 'sandbox-1';
 const SANDBOX_CODEC_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -154,6 +158,13 @@ export const envSchema = z.object({
   SANDBOX_PORT: port(SANDBOX_PORT),
   SANDBOX_STATE_FILE: z.string().trim().default('.cellarhand/data/sandbox.json'),
   SANDBOX_SHOPIFY_TOKEN_LIFETIME: duration('24h'),
+
+  // Observability: logs on stdout, Prometheus metrics with health and readiness on a port of each process.
+  LOG_LEVEL: unsetWhenEmpty(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })),
+  LOG_FORMAT: unsetWhenEmpty(z.enum(['json', 'pretty'], { message: 'must be json or pretty' })),
+  WORKER_METRICS_PORT: port(9464),
+  API_METRICS_PORT: port(9465),
+  ORDER_METRICS_INTERVAL: duration('1m'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -195,6 +206,18 @@ export interface Config {
   codec: { keys: { id: string; key: Buffer }[]; serverToken: string; corsOrigins: string[] };
   /** `stateFile`: where the sandbox keeps its data between runs (relative to the project root); null = in memory. */
   sandbox: { enabled: boolean; port: number; url: string; stateFile: string | null; shopifyTokenLifetimeMs: number };
+  /**
+   * Logs: JSON lines unless `pretty` (the default in development). Metrics ports: `/metrics`,
+   * `/health` and `/ready` of the worker and of the API; null = not served (port 0).
+   */
+  observability: {
+    logLevel: LogLevel;
+    logFormat: 'json' | 'pretty';
+    workerMetricsPort: number | null;
+    apiMetricsPort: number | null;
+    /** How often the worker refreshes the order gauges from Temporal visibility. */
+    orderMetricsIntervalMs: number;
+  };
 }
 
 /**
@@ -225,6 +248,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     const path = e[name];
     if (path && !existsSync(path)) problems.push(`${name}: no file at ${path}`);
   }
+  if (e.API_METRICS_PORT && e.API_METRICS_PORT === e.API_PORT) problems.push('API_METRICS_PORT: must differ from API_PORT (0 turns it off)');
   const shopifyAuth = resolveShopifyAuth(e, problems);
   const webhookSecrets =
     e.SHOPIFY_WEBHOOK_SECRETS ?? (shopifyAuth.kind === 'client_credentials' ? [shopifyAuth.clientSecret] : [SANDBOX_SHOPIFY_APP.webhookSecret]);
@@ -288,6 +312,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       url: sandboxUrl,
       stateFile: e.SANDBOX_STATE_FILE || null,
       shopifyTokenLifetimeMs: e.SANDBOX_SHOPIFY_TOKEN_LIFETIME,
+    },
+    observability: {
+      // Tests keep their output for failures.
+      logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info'),
+      logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? 'pretty' : 'json'),
+      workerMetricsPort: e.WORKER_METRICS_PORT || null,
+      apiMetricsPort: e.API_METRICS_PORT || null,
+      orderMetricsIntervalMs: e.ORDER_METRICS_INTERVAL,
     },
   };
 }

@@ -317,6 +317,7 @@ function printSummary(config: Config, started: Started, uiUrl: string): void {
     `  Temporal Web UI  ${uiUrl}`,
     `  API              http://localhost:${config.api.port}`,
     `  Codec server     ${codecEndpoint(config, false)}/{encode,decode} (Authorization: Bearer <CODEC_SERVER_TOKEN>)${started && config.env !== 'production' ? '; the Web UI decodes payloads through it' : ''}`,
+    ...metricsLines(config),
   ];
   if (!started) {
     lines.push(`  (payloads are encrypted: point that Temporal's Web UI at the codec server to read them, see README "Personal data in Temporal")`);
@@ -344,6 +345,16 @@ function parseBackend(argv: string[]): Backend {
   const backend = values.backend as Backend;
   if (!BACKENDS.includes(backend)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')} (got ${values.backend})`);
   return backend;
+}
+
+/** Each process's operations port: Prometheus metrics, liveness, readiness. */
+function metricsLines(config: Config): string[] {
+  const { workerMetricsPort, apiMetricsPort } = config.observability;
+  const line = (who: string, port: number | null) =>
+    port
+      ? `  Metrics (${who})${' '.repeat(7 - who.length)}http://localhost:${port}/metrics   (/health, /ready)`
+      : `  Metrics (${who})${' '.repeat(7 - who.length)}off`;
+  return [line('worker', workerMetricsPort), line('api', apiMetricsPort)];
 }
 
 async function main(): Promise<void> {

@@ -1,6 +1,7 @@
 // Sends merchant alerts through Resend's SDK. The SDK resolves { data, error } instead of throwing,
 // so every answer is checked here and turned into an EmailError the activity can classify.
 import { Resend, type ErrorResponse } from 'resend';
+import { observeCall, type CallObserver } from '../call-observer';
 
 export interface EmailClientOptions {
   apiKey: string;
@@ -8,6 +9,8 @@ export interface EmailClientOptions {
   baseUrl: string;
   from: string;
   to: string;
+  /** Told about every send (metrics). */
+  observer?: CallObserver;
 }
 
 export interface OutgoingEmail {
@@ -48,12 +51,19 @@ export class EmailClient {
   }
 
   async send(message: OutgoingEmail): Promise<{ id: string }> {
-    const { data, error } = await this.resend.emails.send(
-      { from: this.opts.from, to: [this.opts.to], subject: message.subject, html: message.html, text: message.text },
-      { idempotencyKey: message.idempotencyKey, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) },
+    return observeCall(
+      this.opts.observer,
+      { system: 'resend', operation: 'send' },
+      async () => {
+        const { data, error } = await this.resend.emails.send(
+          { from: this.opts.from, to: [this.opts.to], subject: message.subject, html: message.html, text: message.text },
+          { idempotencyKey: message.idempotencyKey, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) },
+        );
+        if (error) throw toEmailError(error);
+        return { id: data.id };
+      },
+      (result) => ('value' in result ? 'ok' : isTransientEmailError(result.error) ? 'unavailable' : 'rejected'),
     );
-    if (error) throw toEmailError(error);
-    return { id: data.id };
   }
 
   /**

@@ -4,6 +4,7 @@
 import { createAdminApiClient, type AdminApiClient } from '@shopify/admin-api-client';
 import type { OrderSnapshot } from '../../domain/order';
 import { StaticAccessToken, type AccessTokenSource } from './access-token';
+import { observeCall, type CallObserver, type CallOutcome } from '../call-observer';
 import {
   FULFILLMENT_CREATE,
   ORDER_FOR_FULFILMENT,
@@ -40,6 +41,8 @@ export interface ShopifyAdminOptions {
   /** A static token, or where to get one (the client credentials grant). */
   accessToken: string | AccessTokenSource;
   apiVersion: string;
+  /** Told about every Admin API request (metrics). */
+  observer?: CallObserver;
 }
 
 export interface WebhookSubscription {
@@ -222,18 +225,44 @@ export class ShopifyAdmin {
   }
 
   private async request<T>(operation: string, document: string, variables: Record<string, unknown>): Promise<T> {
-    // The token first, outside the GraphQL client: a refused grant keeps its own classification.
-    let token = await this.tokens.token();
-    let response = await this.clientFor(token).request<T>(document, { variables });
-    // A 401 means the request was not processed: with a fresh token it is safe to send once more.
-    if (response.errors?.networkStatusCode === 401 && this.tokens.rejected(token)) {
-      token = await this.tokens.token();
-      response = await this.clientFor(token).request<T>(document, { variables });
-    }
-    if (response.errors) throw fromResponseErrors(operation, response.errors);
-    if (!response.data) throw new ShopifyError('transient', `Shopify ${operation}: answered without data`);
-    return response.data;
+    return observeCall(
+      this.opts.observer,
+      { system: 'shopify', operation },
+      async () => {
+        // The token first, outside the GraphQL client: a refused grant keeps its own classification.
+        let token = await this.tokens.token();
+        let response = await this.clientFor(token).request<T>(document, { variables });
+        // A 401 means the request was not processed: with a fresh token it is safe to send once more.
+        if (response.errors?.networkStatusCode === 401 && this.tokens.rejected(token)) {
+          token = await this.tokens.token();
+          response = await this.clientFor(token).request<T>(document, { variables });
+        }
+        if (response.errors) throw fromResponseErrors(operation, response.errors);
+        if (!response.data) throw new ShopifyError('transient', `Shopify ${operation}: answered without data`);
+        return response.data;
+      },
+      (result) => ('error' in result ? outcomeOf(result.error) : refusedByUserErrors(result.value) ? 'rejected' : 'ok'),
+    );
   }
+}
+
+const OUTCOMES: Record<ShopifyError['kind'], CallOutcome> = {
+  transient: 'unavailable',
+  user_error: 'rejected',
+  configuration: 'configuration',
+  not_found: 'not_found',
+};
+
+function outcomeOf(err: unknown): CallOutcome {
+  return err instanceof ShopifyError ? OUTCOMES[err.kind] : 'unavailable';
+}
+
+/** A mutation that ran and refused its input answers `{ <mutation>: { userErrors: [...] } }`. */
+function refusedByUserErrors(data: unknown): boolean {
+  return Object.values(data as Record<string, unknown>).some((field) => {
+    const userErrors = (field as { userErrors?: unknown } | null)?.userErrors;
+    return Array.isArray(userErrors) && userErrors.length > 0;
+  });
 }
 
 function throwOnUserErrors(operation: string, userErrors: ShopifyUserError[]): void {

@@ -79,7 +79,13 @@ export class LocalStack {
 
   static async start(opts: LocalStackOptions = {}): Promise<LocalStack> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cellarhand-stack-'));
-    const [temporalPort, apiPort, sandboxPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const [temporalPort, apiPort, sandboxPort, workerMetricsPort, apiMetricsPort] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
     const sandbox = `http://localhost:${sandboxPort}`;
     const env: Record<string, string> = {
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
@@ -90,6 +96,9 @@ export class LocalStack {
       VINOSHIPPER_API_URL: `${sandbox}/vinoshipper/api/v3/p`,
       RESEND_BASE_URL: `${sandbox}/resend`,
       SANDBOX_STATE_FILE: path.join(dir, 'sandbox.json'),
+      // Free ports, not the defaults: several stacks (and `npm start`) may run on one machine.
+      WORKER_METRICS_PORT: String(workerMetricsPort),
+      API_METRICS_PORT: String(apiMetricsPort),
       ...opts.env,
     };
     const stack = new LocalStack(dir, env, loadConfig(env), opts);

@@ -6,11 +6,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { createActivities, createClients } from '../../activities';
 import { createApp } from '../../api/app';
 import { loadConfig, type Config } from '../../config';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../domain';
+import { createLogger } from '../../observability/logger';
+import { installTemporalRuntime } from '../../observability/temporal-runtime';
 import { createSandbox, type Sandbox } from '../../sandbox';
 import { createDataConverter } from '../../temporal/data-converter';
 import { OrderWorkflows } from '../../temporal/order-workflows';
@@ -51,8 +53,8 @@ let runtimeInstalled = false;
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!runtimeInstalled) {
-    // Keep test output readable: the worker's own logs only when something is wrong.
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    // The worker process's logger and redaction; test output keeps only what is wrong.
+    installTemporalRuntime({ logger: createLogger({ level: 'warn', format: 'json', process: 'test-worker' }) });
     runtimeInstalled = true;
   }
   // The test client encrypts like the API's (the worker gets the same converter from createOrderWorker).

@@ -194,3 +194,20 @@ test('a process started with a bad environment exits 1 with the named problem, n
   expect(result.stderr).toContain('VINOSHIPPER_API_URL: must be an http(s) URL');
   expect(result.stderr).not.toMatch(/\n\s+at /);
 });
+
+test('logs: readable in development, JSON lines elsewhere; an empty value means the default', () => {
+  expect(loadConfig({}).observability).toMatchObject({ logFormat: 'pretty', logLevel: 'info' });
+  expect(loadConfig({ NODE_ENV: 'test' }).observability).toMatchObject({ logFormat: 'json', logLevel: 'warn' });
+  expect(loadConfig({ LOG_FORMAT: 'json', LOG_LEVEL: 'debug' }).observability).toMatchObject({ logFormat: 'json', logLevel: 'debug' });
+  expect(loadConfig({ LOG_FORMAT: '', LOG_LEVEL: ' ' }).observability).toMatchObject({ logFormat: 'pretty', logLevel: 'info' });
+  expect(() => loadConfig({ LOG_LEVEL: 'verbose', LOG_FORMAT: 'xml' })).toThrow(
+    /LOG_LEVEL: must be one of trace, debug.*\n.*LOG_FORMAT: must be json or pretty/,
+  );
+});
+
+test('metrics ports: on by default, 0 turns one off, the API’s may not be the API port', () => {
+  expect(loadConfig({}).observability).toMatchObject({ workerMetricsPort: 9464, apiMetricsPort: 9465, orderMetricsIntervalMs: 60_000 });
+  expect(loadConfig({ WORKER_METRICS_PORT: '0', API_METRICS_PORT: '0' }).observability).toMatchObject({ workerMetricsPort: null, apiMetricsPort: null });
+  expect(() => loadConfig({ API_PORT: '4000', API_METRICS_PORT: '4000' })).toThrow(/API_METRICS_PORT: must differ from API_PORT/);
+  expect(() => loadConfig({ WORKER_METRICS_PORT: '70000' })).toThrow(/WORKER_METRICS_PORT/);
+});
