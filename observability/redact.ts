@@ -3,8 +3,9 @@
 // vendor's words.
 //
 // 1. Fields whose key names personal data or free text (name, email, phone, address, date of birth,
-//    body, details, message, reason, note, …) are replaced by "[redacted]", at any depth; so is an
-//    activity's task token (it can complete the activity).
+//    body, details, message, reason, note, …) are replaced by "[redacted]", at any depth; so are an
+//    activity's task token (it can complete the activity) and credentials (Shopify's access token and
+//    client secret, API keys and secrets, passwords, Authorization headers).
 // 2. An error is logged as its type, failure type, kind, HTTP status and code. The message of an
 //    error that came from Vinoshipper, Shopify or Resend (or the ApplicationFailure made from one) is
 //    withheld: it may quote the vendor's answer, which can echo a customer's name, email or address.
@@ -15,8 +16,8 @@ import { FAILURE_TYPES } from '../domain/activities';
 
 export const REDACTED = '[redacted]';
 
-const PERSONAL_OR_FREE_TEXT_KEY =
-  /^(name|(first|last|full|middle|customer|company|recipient)_?name|customer|email|e_?mail|to|from|phone|phone_?number|mobile|address\d?|address_?\d|street\d?|city|zip|zip_?code|postal_?code|post_?code|province|dob|date_?of_?birth|birth_?date|birthday|ship_?to(_?address)?|bill(ing)?_?address|shipping_?address|body|raw_?body|response_?body|html|text|subject|details|message|reason|note|problems|snapshot|payload|payloads|input|args|result|task_?token)$/i;
+const REDACTED_KEY =
+  /^(name|(first|last|full|middle|customer|company|recipient)_?name|customer|email|e_?mail|to|from|phone|phone_?number|mobile|address\d?|address_?\d|street\d?|city|zip|zip_?code|postal_?code|post_?code|province|dob|date_?of_?birth|birth_?date|birthday|ship_?to(_?address)?|bill(ing)?_?address|shipping_?address|body|raw_?body|response_?body|html|text|subject|details|message|reason|note|problems|snapshot|payload|payloads|input|args|result|authorization|\w*(token|secrets?|password|api_?key))$/i;
 
 /** Error names of cellarhand's vendor clients (integrations/): their messages quote the vendor. */
 const VENDOR_ERROR_NAMES = new Set(['VinoshipperError', 'ShopifyError', 'EmailError']);
@@ -55,7 +56,7 @@ export function redactForLog(value: unknown, depth = 0): unknown {
   if (value instanceof Date) return value.toISOString();
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] = PERSONAL_OR_FREE_TEXT_KEY.test(key) && item !== null && item !== undefined ? REDACTED : redactForLog(item, depth + 1);
+    out[key] = REDACTED_KEY.test(key) && item !== null && item !== undefined ? REDACTED : redactForLog(item, depth + 1);
   }
   return out;
 }

@@ -123,3 +123,22 @@ test("an activity's task token is not logged (it can complete the activity)", ()
   expect(text()).not.toContain('CiQwMWEyMzNkZS1kNWYz');
   expect(text()).toContain('checkVinoshipperCatalog');
 });
+
+test('credentials are not logged: the Shopify token and client secret, API keys, Authorization headers', () => {
+  const { logger, text } = capture();
+  logger.info(
+    {
+      shopify: { auth: { kind: 'client_credentials', clientId: 'app-id-1', clientSecret: 'shpss_not-for-logs' }, accessToken: 'shpat_not-for-logs' },
+      grant: { access_token: 'shpat_granted-not-for-logs', scope: 'write_orders' },
+      vinoshipper: { apiKey: '1001.not-for-logs', apiSecret: 'vs-secret-not-for-logs' },
+      headers: { Authorization: 'Bearer ops-token-not-for-logs' },
+      webhookSecrets: ['whsec-not-for-logs'],
+      resendApiKey: 're_not-for-logs',
+    },
+    'configuration read',
+  );
+  expect(text()).not.toMatch(/not-for-logs/);
+  const line = JSON.parse(text());
+  expect(line.shopify.auth).toEqual({ kind: 'client_credentials', clientId: 'app-id-1', clientSecret: '[redacted]' });
+  expect(line.grant.scope).toBe('write_orders');
+});
