@@ -27,7 +27,7 @@ export function createClients(config: Config, observer?: CallObserver): External
     shopify: new ShopifyAdmin({
       shopDomain: config.shopify.shopDomain,
       adminApiUrl: config.shopify.adminApiUrl,
-      accessToken: accessTokenSource(config.shopify),
+      accessToken: accessTokenSource(config.shopify, observer),
       apiVersion: config.shopify.apiVersion,
       observer,
     }),

@@ -5,7 +5,8 @@
 // an error message.
 import { z } from 'zod';
 import type { ShopifyAuth } from '../../config';
-import { ShopifyError } from './errors';
+import { observeCall, type CallObserver } from '../call-observer';
+import { shopifyCallOutcome, ShopifyError } from './errors';
 
 export interface AccessTokenSource {
   /** The token to send now. */
@@ -38,6 +39,8 @@ export interface ClientCredentialsOptions {
   clientSecret: string;
   /** Injectable clock for tests of renewal. */
   now?: () => number;
+  /** Told about every token request (metrics). */
+  observer?: CallObserver;
 }
 
 export interface GrantedToken {
@@ -95,6 +98,15 @@ export class ClientCredentialsToken implements AccessTokenSource {
 
   private async request(): Promise<GrantedToken> {
     this.requests += 1;
+    return observeCall(
+      this.opts.observer,
+      { system: 'shopify', operation: 'POST /admin/oauth/access_token' },
+      () => this.grantRequest(),
+      (result) => ('error' in result ? shopifyCallOutcome(result.error) : 'ok'),
+    );
+  }
+
+  private async grantRequest(): Promise<GrantedToken> {
     const url = `${this.opts.adminApiUrl.replace(/\/+$/, '')}/admin/oauth/access_token`;
     let res: Response;
     let text: string;
@@ -195,14 +207,15 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** The token source the configuration asks for (config.shopify). */
-export function accessTokenSource(shopify: { shopDomain: string; adminApiUrl: string; auth: ShopifyAuth }): AccessTokenSource {
+/** The token source the configuration asks for (config.shopify); `observer` counts its token requests. */
+export function accessTokenSource(shopify: { shopDomain: string; adminApiUrl: string; auth: ShopifyAuth }, observer?: CallObserver): AccessTokenSource {
   return shopify.auth.kind === 'client_credentials'
     ? new ClientCredentialsToken({
         shopDomain: shopify.shopDomain,
         adminApiUrl: shopify.adminApiUrl,
         clientId: shopify.auth.clientId,
         clientSecret: shopify.auth.clientSecret,
+        observer,
       })
     : new StaticAccessToken(shopify.auth.accessToken);
 }

@@ -3,8 +3,8 @@
 // activities, and this class is what an activity calls.
 import { createAdminApiClient, type AdminApiClient } from '@shopify/admin-api-client';
 import type { OrderSnapshot } from '../../domain/order';
+import { observeCall, type CallObserver } from '../call-observer';
 import { StaticAccessToken, type AccessTokenSource } from './access-token';
-import { observeCall, type CallObserver, type CallOutcome } from '../call-observer';
 import {
   FULFILLMENT_CREATE,
   ORDER_FOR_FULFILMENT,
@@ -21,7 +21,7 @@ import {
   type RefundCreateData,
   type WriteBackData,
 } from './admin-documents';
-import { fromResponseErrors, fromUserErrors, ShopifyError, type ShopifyUserError } from './errors';
+import { fromResponseErrors, fromUserErrors, shopifyCallOutcome, ShopifyError, type ShopifyUserError } from './errors';
 import { graphqlOrderToSnapshot, orderGid, type GraphqlOrder } from './order-graphql';
 import {
   ACCESS_SCOPES,
@@ -225,12 +225,13 @@ export class ShopifyAdmin {
   }
 
   private async request<T>(operation: string, document: string, variables: Record<string, unknown>): Promise<T> {
+    // The token first, outside the GraphQL client and this call's metrics: a refused grant keeps its
+    // own classification and is counted as the token request it was.
+    let token = await this.tokens.token();
     return observeCall(
       this.opts.observer,
       { system: 'shopify', operation },
       async () => {
-        // The token first, outside the GraphQL client: a refused grant keeps its own classification.
-        let token = await this.tokens.token();
         let response = await this.clientFor(token).request<T>(document, { variables });
         // A 401 means the request was not processed: with a fresh token it is safe to send once more.
         if (response.errors?.networkStatusCode === 401 && this.tokens.rejected(token)) {
@@ -241,20 +242,9 @@ export class ShopifyAdmin {
         if (!response.data) throw new ShopifyError('transient', `Shopify ${operation}: answered without data`);
         return response.data;
       },
-      (result) => ('error' in result ? outcomeOf(result.error) : refusedByUserErrors(result.value) ? 'rejected' : 'ok'),
+      (result) => ('error' in result ? shopifyCallOutcome(result.error) : refusedByUserErrors(result.value) ? 'rejected' : 'ok'),
     );
   }
-}
-
-const OUTCOMES: Record<ShopifyError['kind'], CallOutcome> = {
-  transient: 'unavailable',
-  user_error: 'rejected',
-  configuration: 'configuration',
-  not_found: 'not_found',
-};
-
-function outcomeOf(err: unknown): CallOutcome {
-  return err instanceof ShopifyError ? OUTCOMES[err.kind] : 'unavailable';
 }
 
 /** A mutation that ran and refused its input answers `{ <mutation>: { userErrors: [...] } }`. */

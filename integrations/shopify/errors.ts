@@ -2,6 +2,7 @@
 // Messages carry operation names, statuses and Shopify's own messages: never the access token,
 // never order contents.
 import type { ClientResponse } from '@shopify/admin-api-client';
+import type { CallOutcome } from '../call-observer';
 
 export type ShopifyErrorKind =
   | 'transient' // retry later: network, 429, 5xx, THROTTLED
@@ -30,6 +31,18 @@ export class ShopifyError extends Error {
  */
 export function isTransient(err: unknown): boolean {
   return err instanceof ShopifyError ? err.kind === 'transient' : true;
+}
+
+const OUTCOMES: Record<ShopifyErrorKind, CallOutcome> = {
+  transient: 'unavailable',
+  user_error: 'rejected',
+  configuration: 'configuration',
+  not_found: 'not_found',
+};
+
+/** How a failed Shopify call counts in the metrics (integrations/call-observer.ts). */
+export function shopifyCallOutcome(err: unknown): CallOutcome {
+  return err instanceof ShopifyError ? OUTCOMES[err.kind] : 'unavailable';
 }
 
 type ResponseErrors = NonNullable<ClientResponse['errors']>;

@@ -6,6 +6,7 @@ import { Registry } from 'prom-client';
 import { createClients } from '../../activities';
 import { loadConfig } from '../../config';
 import { EmailClient } from '../../integrations/email/client';
+import { accessTokenSource } from '../../integrations/shopify/access-token';
 import { ShopifyAdmin } from '../../integrations/shopify/admin';
 import { VinoshipperClient } from '../../integrations/vinoshipper/client';
 import { externalCallMetrics } from '../../observability/metrics';
@@ -48,7 +49,8 @@ test('each call is counted under its system, operation (no ids) and outcome', as
   await expect(clients.vinoshipper.listProducts()).rejects.toMatchObject({ kind: 'transient' });
   await expect(new VinoshipperClient({ ...config.vinoshipper, apiSecret: 'wrong', observer }).listProducts()).rejects.toMatchObject({ kind: 'configuration' });
 
-  // Shopify: ok, refused by userErrors (the mutation ran), a refused token.
+  // Shopify: the token granted (client credentials, once for both calls), ok, refused by userErrors
+  // (the mutation ran), a refused static token, a refused grant (counted as the token request only).
   await clients.shopify.listOrdersUpdatedSince(new Date(0).toISOString());
   await expect(clients.shopify.writeBackVinoshipperOrder('999999', 'CH-1')).rejects.toMatchObject({ kind: 'user_error' });
   const wrongToken = new ShopifyAdmin({
@@ -59,6 +61,17 @@ test('each call is counted under its system, operation (no ids) and outcome', as
     observer,
   });
   await expect(wrongToken.listOrdersUpdatedSince(new Date(0).toISOString())).rejects.toMatchObject({ kind: 'configuration' });
+  const wrongSecret = new ShopifyAdmin({
+    shopDomain: config.shopify.shopDomain,
+    adminApiUrl: `${base}/shopify`,
+    accessToken: accessTokenSource(
+      { ...config.shopify, auth: { kind: 'client_credentials', clientId: 'sandbox-client-id', clientSecret: 'not-the-secret' } },
+      observer,
+    ),
+    apiVersion: config.shopify.apiVersion,
+    observer,
+  });
+  await expect(wrongSecret.listOrdersUpdatedSince(new Date(0).toISOString())).rejects.toMatchObject({ kind: 'configuration', code: 'invalid_client' });
 
   // Resend: sent, an outage, a refused key.
   const email = { subject: 's', html: '<p>h</p>', text: 't' };
@@ -76,6 +89,8 @@ test('each call is counted under its system, operation (no ids) and outcome', as
       'system="resend",operation="send",outcome="rejected" 1',
       'system="resend",operation="send",outcome="unavailable" 1',
       'system="shopify",operation="orders",outcome="configuration" 1',
+      'system="shopify",operation="POST /admin/oauth/access_token",outcome="configuration" 1',
+      'system="shopify",operation="POST /admin/oauth/access_token",outcome="ok" 1',
       'system="shopify",operation="orders",outcome="ok" 1',
       'system="shopify",operation="write-back",outcome="rejected" 1',
       'system="vinoshipper",operation="GET /orders/{number}",outcome="not_found" 1',
