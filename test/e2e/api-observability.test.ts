@@ -1,9 +1,8 @@
 // The API's health, readiness and request metrics, on the real express app against a real Temporal
-// dev server: /ready follows Temporal (up, then stopped), /health does not; request metrics are
+// server of its own (the dev server; under `npm run test:postgres` the server on PostgreSQL): /ready follows Temporal (up, then stopped), /health does not; request metrics are
 // labelled by route pattern, never by the path with its ids and tokens; the operations port serves them.
 import { createServer, type Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApp } from '../../api/app';
 import { loadConfig } from '../../config';
 import { createLogger } from '../../observability/logger';
@@ -14,11 +13,12 @@ import { probeConnection } from '../../temporal/connection';
 import { createDataConverter } from '../../temporal/data-converter';
 import { OrderWorkflows } from '../../temporal/order-workflows';
 import { close, listen } from '../helpers/servers';
+import { startOwnTemporalServer, type OwnTemporalServer } from '../helpers/stack';
 
 jest.setTimeout(60_000);
 
 const OPS = { Authorization: 'Bearer sandbox-ops-token' };
-let env: TestWorkflowEnvironment;
+let temporal: OwnTemporalServer;
 let temporalStopped = false;
 let connection: Connection;
 let probe: Connection;
@@ -28,12 +28,11 @@ let apiUrl: string;
 let metricsUrl: string;
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: JSON.parse(process.env.CELLARHAND_TEST_CLI!), log: { format: 'pretty', level: 'error' } },
-  });
-  const config = loadConfig({ NODE_ENV: 'test', TEMPORAL_ADDRESS: env.address });
-  connection = await Connection.connect({ address: env.address });
-  const client = new Client({ connection, dataConverter: createDataConverter(config.codec) });
+  temporal = await startOwnTemporalServer();
+  const { address, namespace } = temporal.env;
+  const config = loadConfig({ NODE_ENV: 'test', TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace ?? 'default' });
+  connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: createDataConverter(config.codec) });
   const orders = new OrderWorkflows(client, { shopDomain: config.shopify.shopDomain, taskQueue: 'api-observability', settings: config.orders });
   const registry = createRegistry();
   probe = probeConnection(config.temporal);
@@ -50,7 +49,7 @@ afterAll(async () => {
   await close(metrics);
   await connection.close();
   await probe.close();
-  if (!temporalStopped) await env.teardown();
+  if (!temporalStopped) await temporal.stop();
 });
 
 test('requests are counted by route pattern and status, never by their ids or tokens', async () => {
@@ -72,7 +71,7 @@ test('/ready is 200 while Temporal answers and 503 once it is gone; /health stay
     expect(await json(`${url}/ready`)).toEqual({ status: 200, body: { ready: true, checks: { temporal: 'ok' } } });
   }
   temporalStopped = true;
-  await env.teardown();
+  await temporal.stop();
   await new Promise((r) => setTimeout(r, 2_100)); // past the cached answer
   for (const url of [apiUrl, metricsUrl]) {
     const ready = await json(`${url}/ready`);

@@ -1,5 +1,5 @@
-// The worker as a real process (`node --import tsx worker/main.ts`) against a real Temporal dev
-// server, with vendors that quote the customer's data back in their error bodies. What the process
+// The worker as a real process (`node --import tsx worker/main.ts`) against a real Temporal server
+// of its own (the dev server; under `npm run test:postgres` the server on PostgreSQL), with vendors that quote the customer's data back in their error bodies. What the process
 // writes to stdout and stderr (its own logs, the SDK's "Activity failed" warnings, Core's forwarded
 // logs) must hold none of it. Its operations port serves the SDK's and cellarhand's metrics in one
 // /metrics, /health, and /ready, which turns 503 when Temporal goes away.
@@ -10,14 +10,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express from 'express';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../../config';
-import { ORDER_SEARCH_ATTRIBUTES } from '../../domain';
 import { createSandbox } from '../../sandbox';
 import { createDataConverter } from '../../temporal/data-converter';
 import { OrderWorkflows } from '../../temporal/order-workflows';
 import { orderSnapshot } from '../unit/vinoshipper-fixtures';
 import { close, listen } from '../helpers/servers';
+import { startOwnTemporalServer, type OwnTemporalServer } from '../helpers/stack';
 
 jest.setTimeout(180_000);
 
@@ -36,7 +35,7 @@ const PERSONAL = [
   'winery@cellarhand.example',
 ];
 
-let env: TestWorkflowEnvironment;
+let temporal: OwnTemporalServer;
 let temporalStopped = false;
 let vendors: Server;
 let worker: ChildProcess;
@@ -48,10 +47,8 @@ const vendorAnswers: string[] = [];
 
 beforeAll(async () => {
   const testConfig = loadConfig({ NODE_ENV: 'test' });
-  env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: JSON.parse(process.env.CELLARHAND_TEST_CLI!), searchAttributes: ORDER_SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
-    client: { dataConverter: createDataConverter(testConfig.codec) },
-  });
+  temporal = await startOwnTemporalServer({ dataConverter: createDataConverter(testConfig.codec) });
+  const { env } = temporal;
 
   // Vinoshipper and Resend that echo what they were sent in their errors; the sandbox for the rest.
   vendors = createServer();
@@ -84,6 +81,7 @@ beforeAll(async () => {
       NODE_ENV: 'test',
       LOG_LEVEL: 'debug',
       TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_NAMESPACE: env.namespace ?? 'default',
       TEMPORAL_TASK_QUEUE: taskQueue,
       SHOPIFY_ADMIN_API_URL: `${vendorsUrl}/shopify`,
       VINOSHIPPER_API_URL: `${vendorsUrl}/vinoshipper/api/v3/p`,
@@ -112,7 +110,7 @@ afterAll(async () => {
     clearTimeout(killer);
   }
   if (vendors) await close(vendors);
-  if (!temporalStopped) await env?.teardown();
+  if (!temporalStopped) await temporal?.stop();
 });
 
 test('activity failures quoting customer data reach neither stdout nor stderr; the logs are JSON lines', async () => {
@@ -169,7 +167,7 @@ test("one /metrics serves the Temporal SDK's metrics and cellarhand's own", asyn
 test('/health says the process is up; /ready turns 503 when Temporal is unreachable', async () => {
   expect(await json(`${metricsUrl}/ready`)).toEqual({ status: 200, body: { ready: true, checks: { temporal: 'ok', polling: 'ok' } } });
   temporalStopped = true;
-  await env.teardown(); // stops the dev server
+  await temporal.stop();
   await waitFor('readiness to see Temporal gone', async () => (await fetch(`${metricsUrl}/ready`)).status === 503);
   const ready = await json(`${metricsUrl}/ready`);
   expect(ready.body.ready).toBe(false);

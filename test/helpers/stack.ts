@@ -157,6 +157,42 @@ async function postgresEnvironment(
   }
 }
 
+/** A Temporal server a suite has to itself, so that it may stop it (e.g. to see readiness turn 503). */
+export interface OwnTemporalServer {
+  env: TestWorkflowEnvironment;
+  /** Stops the server (and under PostgreSQL its cluster). */
+  stop(): Promise<void>;
+}
+
+/**
+ * The CLI dev server with the order search attributes, or under `npm run test:postgres` the
+ * production server on a PostgreSQL cluster of its own (the run's shared server must stay up).
+ */
+export async function startOwnTemporalServer(client?: { dataConverter: ReturnType<typeof createDataConverter> }): Promise<OwnTemporalServer> {
+  if (process.env[POSTGRES_BACKEND]) {
+    const server = await LocalStack.start({ backend: 'postgres', parts: [] });
+    try {
+      const { address, namespace } = server.config.temporal;
+      const env = await TestWorkflowEnvironment.createFromExistingServer({ address, namespace, client });
+      return {
+        env,
+        stop: async () => {
+          await env.teardown();
+          await server.stop();
+        },
+      };
+    } catch (err) {
+      await server.stop();
+      throw err;
+    }
+  }
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: executable('CELLARHAND_TEST_CLI'), searchAttributes: ORDER_SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
+    client,
+  });
+  return { env, stop: () => env.teardown() };
+}
+
 function executable(variable: string) {
   const value = process.env[variable];
   if (!value) throw new Error(`${variable} is not set: run the tests through jest (test/helpers/global-setup.ts)`);
