@@ -2,6 +2,9 @@
 #   docker run cellarhand                          → node dist/worker/main.js (default)
 #   docker run cellarhand node dist/api/main.js    → the HTTP API
 # The sandbox and the Temporal binaries are for development and are not part of it.
+# Probes (no HEALTHCHECK here: the port depends on the command; docker-compose.yml and a platform's
+# probes name it): liveness GET /health, readiness GET /ready, on API_PORT (3000) for the API and on
+# the operations port for both (WORKER_METRICS_PORT 9464, API_METRICS_PORT 9465, with /metrics).
 
 FROM node:20-slim AS build
 WORKDIR /app
@@ -17,6 +20,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# Read by `node dist/scripts/doctor.js` when SHOPIFY_WEBHOOK_SUBSCRIPTIONS=toml.
+COPY shopify.app.toml ./
 USER node
-EXPOSE 3000
+EXPOSE 3000 9464 9465
 CMD ["node", "dist/worker/main.js"]

@@ -10,7 +10,9 @@ import type {
   ShopifyOrderActivities,
   VinoshipperActivities,
 } from '../domain';
+import type { CallObserver } from '../integrations/call-observer';
 import { EmailClient } from '../integrations/email/client';
+import { accessTokenSource } from '../integrations/shopify/access-token';
 import { ShopifyAdmin } from '../integrations/shopify/admin';
 import { VinoshipperClient } from '../integrations/vinoshipper/client';
 import { createEmailActivities } from './email';
@@ -26,20 +28,23 @@ export interface ExternalClients {
   email: EmailClient;
 }
 
-export function createClients(config: Config): ExternalClients {
+/** `observer`: told about every call the clients make (the worker's metrics). */
+export function createClients(config: Config, observer?: CallObserver): ExternalClients {
   return {
-    vinoshipper: new VinoshipperClient(config.vinoshipper),
+    vinoshipper: new VinoshipperClient({ ...config.vinoshipper, observer }),
     shopify: new ShopifyAdmin({
       shopDomain: config.shopify.shopDomain,
       adminApiUrl: config.shopify.adminApiUrl,
-      accessToken: config.shopify.adminApiToken,
+      accessToken: accessTokenSource(config.shopify, observer),
       apiVersion: config.shopify.apiVersion,
+      observer,
     }),
     email: new EmailClient({
       apiKey: config.email.resendApiKey,
       baseUrl: config.email.resendBaseUrl,
       from: config.email.from,
       to: config.email.merchantAlertEmail,
+      observer,
     }),
   };
 }

@@ -2,22 +2,13 @@
 // changed since (Shopify Admin GraphQL, paged), and handing each to its order workflow exactly as
 // its webhook would have (signal-with-start). The Temporal client is the worker's own, from the
 // activity context, so the snapshots are encoded by the worker's data converter.
-import { Context, activityInfo, heartbeat } from '@temporalio/activity';
-import { ScheduleNotFoundError } from '@temporalio/client';
+import { Context, activityInfo, heartbeat, log } from '@temporalio/activity';
 import type { Config } from '../config';
-import {
-  RECONCILIATION_SCHEDULE_ID,
-  RECONCILIATION_WORKFLOW_TYPE,
-  type ReconciliationActivities,
-  type ReconciliationCounts,
-  type ReconciliationHistory,
-} from '../domain';
+import type { ReconciliationActivities, ReconciliationCounts, ReconciliationHistory } from '../domain';
 import type { ShopifyAdmin } from '../integrations/shopify/admin';
 import { OrderWorkflows } from '../temporal/order-workflows';
+import { reconciliationHistory } from '../temporal/reconciliation-runs';
 import { classified } from './failures';
-
-/** Completed runs are listed newest first (by close time); a few suffice to find the newest start. */
-const RECENT_RUNS = 20;
 
 /** Heartbeat details: where a retried attempt resumes. */
 interface Progress extends ReconciliationCounts {
@@ -27,21 +18,7 @@ interface Progress extends ReconciliationCounts {
 export function createReconciliationActivities(shopify: ShopifyAdmin, config: Pick<Config, 'shopify' | 'temporal' | 'orders'>): ReconciliationActivities {
   return {
     async reconciliationHistory(): Promise<ReconciliationHistory> {
-      const client = Context.current().client;
-      const query = `WorkflowType="${RECONCILIATION_WORKFLOW_TYPE}" AND ExecutionStatus="Completed" AND TaskQueue="${config.temporal.taskQueue}"`;
-      let last: Date | null = null;
-      let seen = 0;
-      for await (const run of client.workflow.list({ query, pageSize: RECENT_RUNS })) {
-        if (!last || run.startTime > last) last = run.startTime;
-        if (++seen >= RECENT_RUNS) break;
-      }
-      let created: Date | null = null;
-      try {
-        created = (await client.schedule.getHandle(RECONCILIATION_SCHEDULE_ID).describe()).info.createdAt;
-      } catch (err) {
-        if (!(err instanceof ScheduleNotFoundError)) throw err;
-      }
-      return { lastCompletedRunStartedAt: last?.toISOString() ?? null, scheduleCreatedAt: created?.toISOString() ?? null };
+      return reconciliationHistory(Context.current().client, config.temporal.taskQueue);
     },
 
     async reconcileOrders({ since }): Promise<ReconciliationCounts> {
@@ -66,6 +43,8 @@ export function createReconciliationActivities(shopify: ShopifyAdmin, config: Pi
         if (!page.hasNextPage || !page.endCursor) break;
       }
       const { listed, delivered, finished, pages } = progress;
+      // Through the activity context logger: the worker's logger, with the run's ids attached.
+      log.info('reconciliation: Shopify orders handed to their workflows', { since, listed, delivered, finished, pages });
       return { listed, delivered, finished, pages };
     },
   };

@@ -18,6 +18,7 @@ import type { Config } from '../config';
 import { PayloadDecryptionError } from '../temporal/codec';
 import { createCodec } from '../temporal/data-converter';
 import { HttpError } from './errors';
+import { requestLogger } from './logging';
 
 const BODY_LIMIT = '20mb'; // a history page of payloads; Temporal's own payload limit is 2 MB each
 const ALLOWED_METHODS = 'POST, OPTIONS';
@@ -55,7 +56,7 @@ export function codecServerRoutes(config: Pick<Config, 'env' | 'codec'>, options
       } catch (err) {
         if (err instanceof PayloadDecryptionError) throw new HttpError(422, err.message);
         // Anything else: say what failed, not with which data.
-        console.error(`codec server: ${operation} failed: ${err instanceof Error ? err.name : 'error'}`);
+        requestLogger(req).error({ operation, errorType: err instanceof Error ? err.name : 'error' }, 'codec server: request failed');
         throw new HttpError(500, `Could not ${operation} the payloads`);
       }
       res.json({ payloads: result.map(toJson) });

@@ -1,6 +1,7 @@
 // Every error the API answers is JSON with a message meant for the caller: never a stack trace.
 import { ServiceError, isGrpcServiceError } from '@temporalio/client';
 import type { ErrorRequestHandler } from 'express';
+import { requestLogger } from './logging';
 
 export class HttpError extends Error {
   constructor(
@@ -26,12 +27,12 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   } else if (err instanceof ServiceError || isGrpcServiceError(err)) {
     // Temporal could not take the hand-over: nothing was started or changed, and the sender
     // (Shopify retries for 4 h) should simply try again.
-    console.error(`${req.method} ${req.path}: Temporal unavailable: ${err.message}`);
+    requestLogger(req).error({ err, method: req.method, route: req.route?.path }, 'API: Temporal unavailable; answered 503');
     res.status(503).set('Retry-After', '5').json({ error: 'Temporal is unavailable; nothing was recorded, retry later' });
   } else if (status < 500) {
     res.status(status).json({ error: err.message ?? 'Bad request' });
   } else {
-    console.error(`${req.method} ${req.path} failed:`, err instanceof Error ? err.message : err);
+    requestLogger(req).error({ err, method: req.method, route: req.route?.path }, 'API: request failed; answered 500');
     res.status(500).json({ error: 'Internal error; nothing was lost, the sender may retry' });
   }
 };

@@ -22,14 +22,37 @@ const listParameters = Object.entries((schema(listQuery) as { properties: Record
   schema: s,
 }));
 
-function signalRoute(summary: string, body: z.ZodType) {
+const answer = {
+  description: 'What the order did: `{ order, action, outcome: "done" | "failed" | "waiting", status, message }`',
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        properties: {
+          order: { type: 'string' },
+          action: { type: 'string' },
+          outcome: { type: 'string', enum: ['done', 'failed', 'waiting'] },
+          status: { type: 'string' },
+          message: { type: 'string' },
+        },
+      },
+    },
+  },
+};
+const refused = {
+  description: 'The request does not apply to the order now: `{ "error": "Not done: …", "reason": "…" }` (e.g. "the order was already refunded")',
+  content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' }, reason: { type: 'string' } } } } },
+};
+
+/** A person's request: a Temporal Update of the order, answered with what the order did. */
+function requestRoute(summary: string, body: z.ZodType) {
   return {
     post: {
       summary,
       security: bearer,
       parameters: [idParam],
       requestBody: json(body),
-      responses: { 202: ok('Signal sent'), 400: error, 401: error, 404: error, 409: error },
+      responses: { 200: answer, 400: error, 401: error, 404: error, 409: refused },
     },
   };
 }
@@ -94,10 +117,10 @@ export function openApiDocument(): object {
           responses: { 200: ok('Status, issue, timeline'), 401: error, 404: error },
         },
       },
-      '/api/orders/{shopifyOrderId}/retry': signalRoute('Check again now', retryBody),
-      '/api/orders/{shopifyOrderId}/refund': signalRoute('Refund in full and cancel in Vinoshipper', reasonBody),
-      '/api/orders/{shopifyOrderId}/cancel': signalRoute('Cancel the order', reasonBody),
-      '/api/orders/{shopifyOrderId}/resolve': signalRoute('Mark the issue resolved (fixed elsewhere)', noteBody),
+      '/api/orders/{shopifyOrderId}/retry': requestRoute('Check again now', retryBody),
+      '/api/orders/{shopifyOrderId}/refund': requestRoute('Refund in full and cancel in Vinoshipper', reasonBody),
+      '/api/orders/{shopifyOrderId}/cancel': requestRoute('Cancel the order (and its Vinoshipper copy)', reasonBody),
+      '/api/orders/{shopifyOrderId}/resolve': requestRoute('Mark the issue resolved (fixed elsewhere)', noteBody),
       '/health': { get: { summary: 'Liveness', responses: { 200: ok('`{ ok: true }`') } } },
     },
   };

@@ -4,6 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Config } from '../config';
+import { isShopifyId, SHOPIFY_ID_DIGITS } from '../integrations/shopify/ids';
 import { ISSUE_TYPES, ORDER_STATUSES } from '../domain';
 import { OrderFinishedError, RequestRefusedError, UnknownOrderError, type OrderWorkflows } from '../temporal/order-workflows';
 import { HttpError } from './errors';
@@ -13,7 +14,9 @@ export const listQuery = z.object({
   issueType: z.enum(ISSUE_TYPES).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
-export const orderId = z.string().regex(/^\d{1,20}$/, 'must be a Shopify order id (digits)');
+/** Kept as the exact digit string: Shopify order ids are 64-bit and can exceed what a JS number holds. */
+const ORDER_ID_MESSAGE = 'must be a Shopify order id (a positive 64-bit integer in digits)';
+export const orderId = z.string().regex(SHOPIFY_ID_DIGITS, ORDER_ID_MESSAGE).refine(isShopifyId, ORDER_ID_MESSAGE);
 export const reasonBody = z.object({ reason: z.string().trim().min(1).max(500), by: z.string().trim().max(100).optional() });
 export const noteBody = z.object({ note: z.string().trim().min(1).max(500), by: z.string().trim().max(100).optional() });
 export const retryBody = z.object({ by: z.string().trim().max(100).optional() });

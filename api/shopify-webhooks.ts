@@ -3,11 +3,13 @@
 // workflow; the mandatory privacy topics each start a small privacy workflow (workflows/privacy.ts).
 import express, { Router } from 'express';
 import type { Config } from '../config';
+import { parseShopifyJson } from '../integrations/shopify/ids';
 import { parsePrivacyWebhook } from '../integrations/shopify/privacy-payload';
 import { ORDER_TOPICS, PRIVACY_TOPICS, parseOrderWebhook, verifyShopifyHmac, type PrivacyTopic } from '../integrations/shopify/webhooks';
 import type { OrderWorkflows } from '../temporal/order-workflows';
 import { PrivacyRequests } from '../temporal/privacy-requests';
 import { HttpError } from './errors';
+import { requestLogger } from './logging';
 
 const BODY_LIMIT = '1mb';
 
@@ -29,7 +31,8 @@ export function shopifyWebhookRoutes(config: Pick<Config, 'shopify' | 'temporal'
 
     let json: unknown;
     try {
-      json = JSON.parse(body.toString('utf8'));
+      // Not JSON.parse: it would round 64-bit ids above 2^53 (18 digits in Shopify's own examples).
+      json = parseShopifyJson(body.toString('utf8'));
     } catch {
       throw new HttpError(400, 'Body is not valid JSON');
     }
@@ -49,7 +52,7 @@ export function shopifyWebhookRoutes(config: Pick<Config, 'shopify' | 'temporal'
       res.status(200).json({ topic, workflowId, outcome });
       return;
     }
-    console.log(`shopify webhook: topic ${topic} is not handled; acknowledged (webhook id ${req.get('x-shopify-webhook-id') ?? '-'})`);
+    requestLogger(req).info({ topic, webhookId: req.get('x-shopify-webhook-id') ?? null }, 'shopify webhook: topic not handled; acknowledged');
     res.status(200).json({ topic, outcome: 'ignored' });
   });
   return router;

@@ -41,6 +41,14 @@ const optional = z
   .trim()
   .optional()
   .transform((v) => (v ? v : undefined));
+const optionalList = optional.transform((v) =>
+  v
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+/** An empty value (`LOG_LEVEL=` in .env) means "use the default". */
+const unsetWhenEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 const list = (fallback: string) =>
   nonEmpty(fallback).transform((v) =>
     v
@@ -50,10 +58,25 @@ const list = (fallback: string) =>
   );
 
 const SANDBOX_PORT = 3001;
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 // A well-known key so `npm start` works with no setup; production refuses it.
 const SANDBOX_CODEC_KEY_ID = 'sandbox-1';
 const SANDBOX_CODEC_KEY = Buffer.alloc(32, 7).toString('base64');
 const SANDBOX_URL = `http://localhost:${SANDBOX_PORT}`;
+
+/**
+ * The sandbox's Shopify app: with no Shopify credentials set, cellarhand authenticates the way a
+ * new winery's Dev Dashboard app does (client credentials grant) against these. Production refuses them.
+ */
+export const SANDBOX_SHOPIFY_APP = {
+  clientId: 'sandbox-client-id',
+  clientSecret: 'sandbox-client-secret',
+  /** The legacy static token the sandbox store also accepts (SHOPIFY_ADMIN_API_TOKEN). */
+  accessToken: 'shpat_sandbox',
+  /** What verifies webhooks when the legacy token is used and SHOPIFY_WEBHOOK_SECRETS is not set. */
+  webhookSecret: 'sandbox-webhook-secret',
+} as const;
 
 /** The raw environment schema: one entry per variable, documented in .env.example and the README. */
 export const envSchema = z.object({
@@ -75,11 +98,14 @@ export const envSchema = z.object({
     message: 'must be the shop’s myshopify.com domain, e.g. my-winery.myshopify.com',
   }),
   SHOPIFY_ADMIN_API_URL: url(`${SANDBOX_URL}/shopify`),
-  SHOPIFY_ADMIN_API_TOKEN: nonEmpty('shpat_sandbox'),
+  SHOPIFY_CLIENT_ID: optional,
+  SHOPIFY_CLIENT_SECRET: optional,
+  SHOPIFY_ADMIN_API_TOKEN: optional,
   SHOPIFY_API_VERSION: nonEmpty('2026-10').refine((v) => /^\d{4}-(01|04|07|10)$/.test(v), {
     message: 'must be a Shopify API version such as 2026-10',
   }),
-  SHOPIFY_WEBHOOK_SECRETS: list('sandbox-webhook-secret'),
+  SHOPIFY_WEBHOOK_SECRETS: optionalList,
+  SHOPIFY_WEBHOOK_SUBSCRIPTIONS: z.enum(['api', 'toml'], { message: 'must be api or toml' }).default('api'),
   SHOPIFY_DOB_ATTRIBUTE: nonEmpty('date_of_birth'),
   SHOPIFY_EXCLUDE_TAG: nonEmpty('vinoshipper-skip'),
 
@@ -152,6 +178,14 @@ export const envSchema = z.object({
   SANDBOX: z.enum(['auto', 'on', 'off'], { message: 'must be auto, on or off' }).default('auto'),
   SANDBOX_PORT: port(SANDBOX_PORT),
   SANDBOX_STATE_FILE: z.string().trim().default('.cellarhand/data/sandbox.json'),
+  SANDBOX_SHOPIFY_TOKEN_LIFETIME: duration('24h'),
+
+  // Observability: logs on stdout, Prometheus metrics with health and readiness on a port of each process.
+  LOG_LEVEL: unsetWhenEmpty(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })),
+  LOG_FORMAT: unsetWhenEmpty(z.enum(['json', 'pretty'], { message: 'must be json or pretty' })),
+  WORKER_METRICS_PORT: port(9464),
+  API_METRICS_PORT: port(9465),
+  ORDER_METRICS_INTERVAL: duration('1m'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -170,9 +204,12 @@ export interface Config {
   shopify: {
     shopDomain: string;
     adminApiUrl: string;
-    adminApiToken: string;
+    auth: ShopifyAuth;
     apiVersion: string;
+    /** Any one verifies a webhook (several during a secret rotation). */
     webhookSecrets: string[];
+    /** Where the webhook subscriptions live: created through the Admin API, or declared in shopify.app.toml. */
+    webhookSubscriptions: 'api' | 'toml';
   };
   vinoshipper: {
     apiUrl: string;
@@ -191,8 +228,26 @@ export interface Config {
   /** Payload encryption: `keys[0]` encrypts, every key decrypts (rotation). */
   codec: { keys: { id: string; key: Buffer }[]; serverToken: string; corsOrigins: string[] };
   /** `stateFile`: where the sandbox keeps its data between runs (relative to the project root); null = in memory. */
-  sandbox: { enabled: boolean; port: number; url: string; stateFile: string | null };
+  sandbox: { enabled: boolean; port: number; url: string; stateFile: string | null; shopifyTokenLifetimeMs: number };
+  /**
+   * Logs: JSON lines unless `pretty` (the default in development). Metrics ports: `/metrics`,
+   * `/health` and `/ready` of the worker and of the API; null = not served (port 0).
+   */
+  observability: {
+    logLevel: LogLevel;
+    logFormat: 'json' | 'pretty';
+    workerMetricsPort: number | null;
+    apiMetricsPort: number | null;
+    /** How often the worker refreshes the order gauges from Temporal visibility. */
+    orderMetricsIntervalMs: number;
+  };
 }
+
+/**
+ * How cellarhand gets its Admin API token: the client credentials grant of a Dev Dashboard app
+ * (a token fetched and renewed at run time), or a legacy custom app's static `shpat_` token.
+ */
+export type ShopifyAuth = { kind: 'client_credentials'; clientId: string; clientSecret: string } | { kind: 'access_token'; accessToken: string };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -204,11 +259,11 @@ export class ConfigError extends Error {
 /** Parses an environment (process.env by default) into the typed configuration, or throws ConfigError. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(source);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
+  // Production's rules read the raw values, so one message names every problem, parse errors included.
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  if (source.NODE_ENV === 'production') problems.push(...productionProblems(source));
+  if (!parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
-  const problems: string[] = [];
   if ((e.TEMPORAL_TLS_CERT_PATH === undefined) !== (e.TEMPORAL_TLS_KEY_PATH === undefined)) {
     problems.push('TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH: set both or neither');
   }
@@ -216,18 +271,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     const path = e[name];
     if (path && !existsSync(path)) problems.push(`${name}: no file at ${path}`);
   }
-  const sandboxUrl = `http://localhost:${e.SANDBOX_PORT}`;
-  const usesSandbox = [e.SHOPIFY_ADMIN_API_URL, e.VINOSHIPPER_API_URL, e.RESEND_BASE_URL].some((u) => isLocal(u, e.SANDBOX_PORT));
-  if (e.NODE_ENV === 'production' && usesSandbox) {
-    problems.push('SHOPIFY_ADMIN_API_URL, VINOSHIPPER_API_URL, RESEND_BASE_URL: production must not point at the sandbox');
-  }
-  if (e.NODE_ENV === 'production') {
-    if (e.OPS_API_TOKEN === 'sandbox-ops-token') problems.push('OPS_API_TOKEN: production needs its own secret token, not the sandbox default');
-    if (e.CODEC_KEYS.some((k) => k.id === SANDBOX_CODEC_KEY_ID)) problems.push('CODEC_KEYS: production needs its own keys, not the sandbox key');
-    if (e.CODEC_SERVER_TOKEN === 'sandbox-codec-token') problems.push('CODEC_SERVER_TOKEN: production needs its own secret token');
+  if (e.API_METRICS_PORT && e.API_METRICS_PORT === e.API_PORT) problems.push('API_METRICS_PORT: must differ from API_PORT (0 turns it off)');
+  const shopifyAuth = resolveShopifyAuth(e, problems);
+  const webhookSecrets =
+    e.SHOPIFY_WEBHOOK_SECRETS ?? (shopifyAuth.kind === 'client_credentials' ? [shopifyAuth.clientSecret] : [SANDBOX_SHOPIFY_APP.webhookSecret]);
+  if (!e.SHOPIFY_WEBHOOK_SECRETS?.length && shopifyAuth.kind === 'access_token' && e.NODE_ENV === 'production') {
+    problems.push("SHOPIFY_WEBHOOK_SECRETS: with SHOPIFY_ADMIN_API_TOKEN, set the app's API secret key that signs its webhooks");
   }
   if (problems.length) throw new ConfigError(problems);
 
+  const sandboxUrl = `http://localhost:${e.SANDBOX_PORT}`;
+  const usesSandbox = [e.SHOPIFY_ADMIN_API_URL, e.VINOSHIPPER_API_URL, e.RESEND_BASE_URL].some((u) => isLocal(u, e.SANDBOX_PORT));
   return {
     env: e.NODE_ENV,
     temporal: {
@@ -242,9 +296,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     shopify: {
       shopDomain: e.SHOPIFY_SHOP_DOMAIN,
       adminApiUrl: e.SHOPIFY_ADMIN_API_URL,
-      adminApiToken: e.SHOPIFY_ADMIN_API_TOKEN,
+      auth: shopifyAuth,
       apiVersion: e.SHOPIFY_API_VERSION,
-      webhookSecrets: e.SHOPIFY_WEBHOOK_SECRETS,
+      webhookSecrets,
+      webhookSubscriptions: e.SHOPIFY_WEBHOOK_SUBSCRIPTIONS,
     },
     vinoshipper: {
       apiUrl: e.VINOSHIPPER_API_URL,
@@ -286,13 +341,106 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       port: e.SANDBOX_PORT,
       url: sandboxUrl,
       stateFile: e.SANDBOX_STATE_FILE || null,
+      shopifyTokenLifetimeMs: e.SANDBOX_SHOPIFY_TOKEN_LIFETIME,
+    },
+    observability: {
+      // Tests keep their output for failures.
+      logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info'),
+      logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? 'pretty' : 'json'),
+      workerMetricsPort: e.WORKER_METRICS_PORT || null,
+      apiMetricsPort: e.API_METRICS_PORT || null,
+      orderMetricsIntervalMs: e.ORDER_METRICS_INTERVAL,
     },
   };
 }
 
+/**
+ * Client credentials (a Dev Dashboard app) or the legacy static token: one of the two, never both.
+ * With neither, the sandbox's app outside production.
+ */
+function resolveShopifyAuth(e: Env, problems: string[]): ShopifyAuth {
+  const { SHOPIFY_CLIENT_ID: clientId, SHOPIFY_CLIENT_SECRET: clientSecret, SHOPIFY_ADMIN_API_TOKEN: accessToken } = e;
+  if (clientId || clientSecret) {
+    if (!clientId || !clientSecret) problems.push('SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET: set both (Dev Dashboard → your app → Settings)');
+    if (accessToken) problems.push('SHOPIFY_ADMIN_API_TOKEN: set either the app’s client ID and secret or the legacy token, not both');
+    return { kind: 'client_credentials', clientId: clientId ?? '', clientSecret: clientSecret ?? '' };
+  }
+  if (accessToken) return { kind: 'access_token', accessToken };
+  if (e.NODE_ENV === 'production') {
+    problems.push('SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET: production needs the app’s credentials (or the legacy SHOPIFY_ADMIN_API_TOKEN)');
+  }
+  return { kind: 'client_credentials', clientId: SANDBOX_SHOPIFY_APP.clientId, clientSecret: SANDBOX_SHOPIFY_APP.clientSecret };
+}
+
+/** Variables whose default only suits the sandbox or an example: production needs each set to its own value. */
+const PRODUCTION_REQUIRED: Record<string, string> = {
+  SHOPIFY_SHOP_DOMAIN: 'the winery’s own myshopify.com domain',
+  SHOPIFY_ADMIN_API_URL: 'https://<shop>.myshopify.com',
+  VINOSHIPPER_API_URL: 'https://vinoshipper.com/api/v3/p',
+  VINOSHIPPER_API_KEY: 'the producer’s Vinoshipper API key',
+  VINOSHIPPER_API_SECRET: 'the producer’s Vinoshipper API secret',
+  VINOSHIPPER_WEBHOOK_TOKEN: 'a long random secret for the Vinoshipper webhook path',
+  VINOSHIPPER_ORDER_PREFIX: 'a prefix of this winery’s own (Vinoshipper order numbers are unique across all of Vinoshipper), e.g. NAPA-',
+  RESEND_API_KEY: 'the Resend API key',
+  RESEND_BASE_URL: 'https://api.resend.com',
+  EMAIL_FROM: 'a sender on a domain verified in Resend',
+  MERCHANT_ALERT_EMAIL: 'the winery address that gets order-issue emails',
+  CELLARHAND_API_URL: 'the API’s public https URL, where Shopify delivers webhooks',
+  TEMPORAL_UI_URL: 'the Temporal Web UI address the winery’s staff open (links in emails)',
+  OPS_API_TOKEN: 'a long random secret',
+  CODEC_KEYS: 'keys of its own',
+  CODEC_SERVER_TOKEN: 'a long random secret',
+};
+
+/** Values known to be the sandbox's: refused in production even when set explicitly. */
+const SANDBOX_VALUES: Record<string, readonly string[]> = {
+  SHOPIFY_SHOP_DOMAIN: ['cellarhand-demo.myshopify.com'],
+  SHOPIFY_CLIENT_ID: [SANDBOX_SHOPIFY_APP.clientId],
+  SHOPIFY_CLIENT_SECRET: [SANDBOX_SHOPIFY_APP.clientSecret],
+  SHOPIFY_ADMIN_API_TOKEN: [SANDBOX_SHOPIFY_APP.accessToken],
+  VINOSHIPPER_API_KEY: ['1001.sandbox'],
+  VINOSHIPPER_API_SECRET: ['sandbox-secret'],
+  VINOSHIPPER_WEBHOOK_TOKEN: ['sandbox-vinoshipper-token'],
+  RESEND_API_KEY: ['re_sandbox'],
+  OPS_API_TOKEN: ['sandbox-ops-token'],
+  CODEC_SERVER_TOKEN: ['sandbox-codec-token'],
+};
+const SANDBOX_WEBHOOK_SECRETS: readonly string[] = [SANDBOX_SHOPIFY_APP.webhookSecret, SANDBOX_SHOPIFY_APP.clientSecret];
+const EXAMPLE_EMAIL_DOMAIN = /@[^>\s]*\.example>?\s*$/i;
+
+/** Every sandbox or example default production would otherwise run with, each named once. */
+function productionProblems(source: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  const raw = (name: string) => source[name]?.trim() || undefined;
+  for (const [name, wanted] of Object.entries(PRODUCTION_REQUIRED)) {
+    if (raw(name) === undefined) problems.push(`${name}: production needs it set to ${wanted} (its default is for the local sandbox)`);
+  }
+  for (const [name, values] of Object.entries(SANDBOX_VALUES)) {
+    const value = raw(name);
+    if (value !== undefined && values.includes(value)) problems.push(`${name}: production must not use the sandbox’s value`);
+  }
+  if ((raw('CODEC_KEYS') ?? '').split(',').some((k) => k.trim().startsWith(`${SANDBOX_CODEC_KEY_ID}:`))) {
+    problems.push('CODEC_KEYS: production needs its own keys, not the sandbox key');
+  }
+  const secrets = (raw('SHOPIFY_WEBHOOK_SECRETS') ?? '').split(',').map((v) => v.trim());
+  if (secrets.some((v) => SANDBOX_WEBHOOK_SECRETS.includes(v)))
+    problems.push('SHOPIFY_WEBHOOK_SECRETS: production must not accept the sandbox’s signing secret');
+  for (const name of ['EMAIL_FROM', 'MERCHANT_ALERT_EMAIL']) {
+    const value = raw(name);
+    if (value !== undefined && EXAMPLE_EMAIL_DOMAIN.test(value)) problems.push(`${name}: production needs a real address, not one at an .example domain`);
+  }
+  const sandboxPort = Number(raw('SANDBOX_PORT') ?? SANDBOX_PORT);
+  for (const name of ['SHOPIFY_ADMIN_API_URL', 'VINOSHIPPER_API_URL', 'RESEND_BASE_URL']) {
+    const value = raw(name);
+    if (value !== undefined && isLocal(value, sandboxPort)) problems.push(`${name}: production must not point at the sandbox`);
+  }
+  return problems;
+}
+
 function isLocal(u: string, sandboxPort: number): boolean {
+  if (!URL.canParse(u)) return false;
   const { hostname, port } = new URL(u);
-  return ['localhost', '127.0.0.1', '::1'].includes(hostname) && Number(port) === sandboxPort;
+  return ['localhost', '127.0.0.1', '[::1]'].includes(hostname) && Number(port) === sandboxPort;
 }
 
 /**

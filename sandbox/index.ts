@@ -4,7 +4,10 @@
 // RESEND_BASE_URL); the /sandbox/* control routes are for people and tests.
 import express, { type Express } from 'express';
 import { z } from 'zod';
-import type { Config } from '../config';
+import { SANDBOX_SHOPIFY_APP, type Config } from '../config';
+import { senderDomain } from '../integrations/email/client';
+import { REQUIRED_SCOPES } from '../integrations/shopify/scopes';
+import { shopifyWebhookUri } from '../integrations/shopify/webhooks';
 import { createResendSandbox, type ResendSandbox, type ResendSandboxState } from './resend';
 import { createShopifySandbox, type ShopifySandbox, type ShopifySandboxState } from './shopify';
 import { parseState, stateFile, STATE_VERSION, type StateFile } from './state';
@@ -44,12 +47,20 @@ const sandboxStateSchema = z.object({ version: z.literal(STATE_VERSION), shopify
 
 /** `publicUrl` is where the sandbox itself is reachable (links it hands out); `config.api.publicUrl` is where it delivers webhooks. */
 export function createSandbox(config: Config, publicUrl = config.sandbox.url, options: SandboxOptions = {}): Sandbox {
+  const { auth } = config.shopify;
   const shopify = createShopifySandbox({
     shopDomain: config.shopify.shopDomain,
-    accessToken: config.shopify.adminApiToken,
+    // The store knows the configured app (either way of authenticating) and grants what shopify.app.toml asks for.
+    app: {
+      clientId: auth.kind === 'client_credentials' ? auth.clientId : SANDBOX_SHOPIFY_APP.clientId,
+      clientSecret: auth.kind === 'client_credentials' ? auth.clientSecret : SANDBOX_SHOPIFY_APP.clientSecret,
+      staticAccessToken: auth.kind === 'access_token' ? auth.accessToken : SANDBOX_SHOPIFY_APP.accessToken,
+      scopes: Object.keys(REQUIRED_SCOPES),
+      tokenLifetimeMs: config.sandbox.shopifyTokenLifetimeMs,
+    },
     // Shopify signs with the oldest unrevoked secret: the first one configured.
     webhookSecret: config.shopify.webhookSecrets[0],
-    webhookUrl: `${config.api.publicUrl}/webhooks/shopify`,
+    webhookUrl: shopifyWebhookUri(config.api.publicUrl),
   });
   const vinoshipper = createVinoshipperSandbox({
     apiKey: config.vinoshipper.apiKey,
@@ -57,7 +68,8 @@ export function createSandbox(config: Config, publicUrl = config.sandbox.url, op
     webhookUrl: `${config.api.publicUrl}/webhooks/vinoshipper/${config.vinoshipper.webhookToken}`,
     publicBaseUrl: publicUrl,
   });
-  const resend = createResendSandbox({ apiKey: config.email.resendApiKey });
+  const sender = senderDomain(config.email.from);
+  const resend = createResendSandbox({ apiKey: config.email.resendApiKey, verifiedDomains: sender ? [sender] : [] });
 
   let file: StateFile | null = options.stateFile ? stateFile(options.stateFile, exportState) : null;
   file?.load((state) => {

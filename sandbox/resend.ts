@@ -1,8 +1,10 @@
-// A stand-in for Resend's POST /emails: the same auth, validation, idempotency and error bodies as
-// the real API, and every accepted email kept for people and tests to read.
+// A stand-in for Resend's POST /emails and GET /domains: the same auth, validation, idempotency and
+// error bodies as the real API (a sender must be on a verified domain), and every accepted email
+// kept for people and tests to read.
 import { createHash, randomUUID } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type Response } from 'express';
 import { z } from 'zod';
+import { senderDomain } from '../integrations/email/client';
 import { objects, parseState, STATE_VERSION } from './state';
 
 export interface CapturedEmail {
@@ -17,9 +19,9 @@ export interface CapturedEmail {
 }
 
 export interface ResendSandbox {
-  /** Mounted at /resend: POST /emails. */
+  /** Mounted at /resend: POST /emails, GET /domains. */
   api: Router;
-  /** Mounted at /sandbox: GET and DELETE /emails, GET and POST /resend/faults. */
+  /** Mounted at /sandbox: GET and DELETE /emails, GET and POST /resend/faults, GET and POST /resend/domains. */
   control: Router;
   reset(): void;
   emails(): CapturedEmail[];
@@ -72,12 +74,32 @@ const emailSchema = z
   })
   .refine((e) => e.html || e.text, { message: 'Missing `html` or `text` field.' });
 
+/** Resend's domain statuses (SDK type DomainStatus). */
+const DOMAIN_STATUSES = ['not_started', 'pending', 'verified', 'failed', 'partially_verified', 'partially_failed'] as const;
+type DomainStatus = (typeof DOMAIN_STATUSES)[number];
+interface SandboxDomain {
+  id: string;
+  name: string;
+  status: DomainStatus;
+  created_at: string;
+}
+const domainInput = z.strictObject({ name: z.string().trim().toLowerCase().min(3), status: z.enum(DOMAIN_STATUSES) });
+
 const faultSchema = z.object({
   status: z.union([z.literal(429), z.literal(500), z.literal(503)]),
   count: z.number().int().min(1).default(1),
 });
 
-export function createResendSandbox(opts: { apiKey: string }): ResendSandbox {
+export interface ResendSandboxOptions {
+  apiKey: string;
+  /** Domains the account has verified; emails from any other domain are refused, as Resend does. */
+  verifiedDomains?: string[];
+}
+
+export function createResendSandbox(opts: ResendSandboxOptions): ResendSandbox {
+  const seedDomains = (): SandboxDomain[] =>
+    (opts.verifiedDomains ?? ['cellarhand.example']).map((name) => ({ id: randomUUID(), name, status: 'verified', created_at: new Date().toISOString() }));
+  let domains = seedDomains();
   let captured: CapturedEmail[] = [];
   let idempotent = new Map<string, { fingerprint: string; id: string; at: number }>();
   let fault: { status: 429 | 500 | 503; remaining: number } | null = null;
@@ -86,7 +108,7 @@ export function createResendSandbox(opts: { apiKey: string }): ResendSandbox {
 
   const api = Router();
   api.use(express.json({ limit: '5mb' }));
-  api.post('/emails', (req, res) => {
+  api.use((req, res, next) => {
     const auth = req.get('authorization');
     if (!auth?.startsWith('Bearer ')) {
       return resendError(
@@ -97,7 +119,16 @@ export function createResendSandbox(opts: { apiKey: string }): ResendSandbox {
       );
     }
     if (auth.slice('Bearer '.length) !== opts.apiKey) return resendError(res, 403, 'invalid_api_key', 'API key is invalid');
-
+    next();
+  });
+  api.get('/domains', (_req, res) => {
+    res.json({
+      object: 'list',
+      has_more: false,
+      data: domains.map((d) => ({ ...d, region: 'us-east-1', capabilities: { sending: 'enabled', receiving: 'disabled' } })),
+    });
+  });
+  api.post('/emails', (req, res) => {
     if (fault && fault.remaining > 0) {
       fault.remaining -= 1;
       injected[fault.status] += 1;
@@ -109,6 +140,15 @@ export function createResendSandbox(opts: { apiKey: string }): ResendSandbox {
     const parsed = emailSchema.safeParse(req.body ?? {});
     if (!parsed.success) return resendError(res, 422, 'validation_error', parsed.error.issues[0].message);
     const email = parsed.data;
+    const fromDomain = senderDomain(email.from);
+    if (!domains.some((d) => d.name === fromDomain && d.status === 'verified')) {
+      return resendError(
+        res,
+        403,
+        'validation_error',
+        `The ${fromDomain ?? email.from} domain is not verified. Please, add and verify your domain on https://resend.com/domains`,
+      );
+    }
 
     const key = req.get('idempotency-key') ?? null;
     if (key !== null && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
@@ -155,6 +195,18 @@ export function createResendSandbox(opts: { apiKey: string }): ResendSandbox {
     captured = [];
     res.json({ ok: true });
   });
+  control.get('/resend/domains', (_req, res) => {
+    res.json(domains);
+  });
+  // { name, status }: adds the domain or changes its status (e.g. "pending" while DNS is not set up yet).
+  control.post('/resend/domains', (req, res) => {
+    const parsed = domainInput.safeParse(req.body ?? {});
+    if (!parsed.success) return res.status(400).json({ message: 'Expected { name, status }', problems: parsed.error.issues.map((i) => i.message) });
+    const existing = domains.find((d) => d.name === parsed.data.name);
+    if (existing) existing.status = parsed.data.status;
+    else domains.push({ id: randomUUID(), ...parsed.data, created_at: new Date().toISOString() });
+    res.json(domains);
+  });
   control.get('/resend/faults', (_req, res) => {
     res.json({ fault, injected });
   });
@@ -173,6 +225,7 @@ export function createResendSandbox(opts: { apiKey: string }): ResendSandbox {
   control.use(controlErrorHandler);
 
   function reset(): void {
+    domains = seedDomains();
     captured = [];
     idempotent = new Map();
     fault = null;

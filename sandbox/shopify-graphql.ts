@@ -16,6 +16,7 @@ import {
 import { splitTags } from '../integrations/shopify/order-payload';
 import { SHOPIFY_ADMIN_SCHEMA_SDL } from './shopify-schema';
 import { parseGid, type OrderRecord, type ShopifyStore, type SandboxOrder, type UserError } from './shopify-store';
+import type { WebhookSubscriptions } from './shopify-subscriptions';
 import { fulfillmentView, metafieldView, orderView, paginate, refundView } from './shopify-views';
 
 export interface GraphqlRequest {
@@ -35,6 +36,27 @@ export interface GraphqlOutcome {
 interface Context {
   apiVersion: string;
   changed: Set<OrderRecord>;
+  scopes: string[];
+}
+
+/**
+ * The access scope each root field needs, as Shopify documents them (write_x includes read_x).
+ * Nested fields are not checked: the sandbox's one simplification here.
+ */
+const REQUIRED_SCOPE: Record<string, string | null> = {
+  order: 'read_orders',
+  orders: 'read_orders',
+  metafieldsSet: 'write_orders',
+  tagsAdd: 'write_orders',
+  refundCreate: 'write_orders',
+  fulfillmentCreate: 'write_merchant_managed_fulfillment_orders',
+  currentAppInstallation: null,
+  webhookSubscriptions: null,
+  webhookSubscriptionCreate: null,
+};
+
+function holds(scopes: string[], scope: string): boolean {
+  return scopes.includes(scope) || (scope.startsWith('read_') && scopes.includes(`write_${scope.slice('read_'.length)}`));
 }
 
 const MAX_TAG_LENGTH = 40;
@@ -46,7 +68,7 @@ const COST = {
 };
 
 const SORT_VALUE: Record<string, (o: SandboxOrder) => number> = {
-  ID: (o) => o.id,
+  ID: () => 0, // then by id, the tie-breaker
   CREATED_AT: (o) => Date.parse(o.created_at),
   UPDATED_AT: (o) => Date.parse(o.updated_at),
 };
@@ -64,11 +86,11 @@ function requiresIdempotency(apiVersion: string): boolean {
   return apiVersion === 'unstable' || apiVersion >= '2026-04';
 }
 
-export function createShopifyGraphql(store: ShopifyStore) {
+export function createShopifyGraphql(store: ShopifyStore, subscriptions: WebhookSubscriptions) {
   const schema = buildSchema(SHOPIFY_ADMIN_SCHEMA_SDL);
   const idempotent = schema.getDirective('idempotent');
   /** Idempotency key → the refund it created (order id, refund id). */
-  let refundsByKey = new Map<string, { orderId: number; refundId: number }>();
+  let refundsByKey = new Map<string, { orderId: string; refundId: string }>();
 
   const orderByGid = (id: string) => {
     const legacy = parseGid(id, 'Order');
@@ -87,6 +109,24 @@ export function createShopifyGraphql(store: ShopifyStore) {
       const matching = store.all().filter((r) => filters.every((matches) => matches(r.order)));
       const page = paginate(matching, (r) => [sortValue(r.order), r.order.id], args, args.reverse);
       return { ...page, nodes: page.nodes.map(orderView) };
+    },
+
+    currentAppInstallation: (_args: unknown, ctx: Context) => ({
+      id: 'gid://shopify/AppInstallation/1',
+      accessScopes: ctx.scopes.map((handle) => ({ handle, description: handle.replace(/_/g, ' ') })),
+    }),
+
+    webhookSubscriptions: (args: { first?: number | null; after?: string | null; topics?: string[] | null; uri?: string | null }) => {
+      const matching = subscriptions.all().filter((s) => (!args.topics?.length || args.topics.includes(s.topic)) && (!args.uri || s.uri === args.uri));
+      const page = paginate(matching, (s) => [0, s.id], args);
+      return { ...page, nodes: page.nodes.map((s) => subscriptions.view(s)) };
+    },
+
+    webhookSubscriptionCreate: (args: { topic: string; webhookSubscription: { uri?: string | null; callbackUrl?: string | null } }) => {
+      const result = subscriptions.create(args.topic, args.webhookSubscription.uri ?? args.webhookSubscription.callbackUrl);
+      return 'userErrors' in result
+        ? { webhookSubscription: null, userErrors: result.userErrors }
+        : { webhookSubscription: subscriptions.view(result.subscription), userErrors: [] };
     },
 
     metafieldsSet: (args: { metafields: { ownerId: string; namespace?: string | null; key: string; value: string; type?: string | null }[] }, ctx: Context) => {
@@ -153,7 +193,7 @@ export function createShopifyGraphql(store: ShopifyStore) {
     },
 
     fulfillmentCreate: (args: { fulfillment: FulfillmentInput }, ctx: Context) => {
-      const ids = args.fulfillment.lineItemsByFulfillmentOrder.map((x) => parseGid(x.fulfillmentOrderId, 'FulfillmentOrder') ?? -1);
+      const ids = args.fulfillment.lineItemsByFulfillmentOrder.map((x) => parseGid(x.fulfillmentOrderId, 'FulfillmentOrder') ?? '');
       const record = store.all().find((r) => r.fulfillmentOrders.some((fo) => fo.id === ids[0]));
       if (!record) {
         return {
@@ -173,7 +213,8 @@ export function createShopifyGraphql(store: ShopifyStore) {
     },
   };
 
-  async function run(request: GraphqlRequest, apiVersion: string): Promise<GraphqlOutcome> {
+  /** `scopes`: what the request's access token was granted. */
+  async function run(request: GraphqlRequest, apiVersion: string, scopes: string[]): Promise<GraphqlOutcome> {
     const failed = (errors: GraphQLError[]): GraphqlOutcome => ({
       body: { errors: errors.map((e) => e.toJSON()), extensions: { cost: COST } },
       rootFields: [],
@@ -192,7 +233,25 @@ export function createShopifyGraphql(store: ShopifyStore) {
     const operationName = typeof request.operationName === 'string' ? request.operationName : undefined;
     const operation = getOperationAST(document, operationName);
     const rootFields = (operation?.selectionSet.selections ?? []).flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
-    const context: Context = { apiVersion, changed: new Set() };
+    const denied = rootFields.filter((field) => {
+      const scope = REQUIRED_SCOPE[field];
+      return scope && !holds(scopes, scope);
+    });
+    if (denied.length) {
+      return failed(
+        denied.map(
+          (field) =>
+            new GraphQLError(`Access denied for ${field} field. Required access: \`${REQUIRED_SCOPE[field]}\` access scope.`, {
+              extensions: {
+                code: 'ACCESS_DENIED',
+                documentation: 'https://shopify.dev/api/usage/access-scopes',
+                requiredAccess: `\`${REQUIRED_SCOPE[field]}\` access scope.`,
+              },
+            }),
+        ),
+      );
+    }
+    const context: Context = { apiVersion, changed: new Set(), scopes };
     const result = await execute({
       schema,
       document,
@@ -219,7 +278,7 @@ export function createShopifyGraphql(store: ShopifyStore) {
     },
     /** The refundCreate idempotency keys: a retry after a restart must still not refund twice. */
     exportRefundKeys: () => [...refundsByKey].map(([key, refund]) => ({ key, ...refund })),
-    importRefundKeys(keys: { key: string; orderId: number; refundId: number }[]) {
+    importRefundKeys(keys: { key: string; orderId: string; refundId: string }[]) {
       refundsByKey = new Map(keys.map(({ key, orderId, refundId }) => [key, { orderId, refundId }]));
     },
   };

@@ -21,6 +21,8 @@ export const SHOPIFY_ADMIN_SCHEMA_SDL = /* GraphQL */ `
   type Query {
     order(id: ID!): Order
     orders(first: Int, after: String, query: String, sortKey: OrderSortKeys = ID, reverse: Boolean = false): OrderConnection!
+    currentAppInstallation: AppInstallation!
+    webhookSubscriptions(first: Int, after: String, topics: [WebhookSubscriptionTopic!], uri: String): WebhookSubscriptionConnection!
   }
 
   type Mutation {
@@ -28,6 +30,69 @@ export const SHOPIFY_ADMIN_SCHEMA_SDL = /* GraphQL */ `
     tagsAdd(id: ID!, tags: [String!]!): TagsAddPayload
     refundCreate(input: RefundInput!): RefundCreatePayload
     fulfillmentCreate(fulfillment: FulfillmentInput!, message: String): FulfillmentCreatePayload
+    webhookSubscriptionCreate(topic: WebhookSubscriptionTopic!, webhookSubscription: WebhookSubscriptionInput!): WebhookSubscriptionCreatePayload
+  }
+
+  type AppInstallation {
+    id: ID!
+    accessScopes: [AccessScope!]!
+  }
+
+  type AccessScope {
+    handle: String!
+    description: String!
+  }
+
+  "A slice of Shopify's enum: the topics cellarhand and its tests use."
+  enum WebhookSubscriptionTopic {
+    APP_UNINSTALLED
+    CUSTOMERS_UPDATE
+    ORDERS_CANCELLED
+    ORDERS_CREATE
+    ORDERS_PAID
+    ORDERS_UPDATED
+    REFUNDS_CREATE
+  }
+  enum WebhookSubscriptionFormat {
+    JSON
+    XML
+  }
+
+  type ApiVersion {
+    handle: String!
+    displayName: String!
+    supported: Boolean!
+  }
+
+  type WebhookSubscription implements Node {
+    id: ID!
+    legacyResourceId: UnsignedInt64!
+    topic: WebhookSubscriptionTopic!
+    uri: String!
+    format: WebhookSubscriptionFormat!
+    includeFields: [String!]!
+    filter: String
+    createdAt: DateTime!
+    updatedAt: DateTime!
+    apiVersion: ApiVersion!
+  }
+
+  type WebhookSubscriptionConnection {
+    nodes: [WebhookSubscription!]!
+    pageInfo: PageInfo!
+  }
+
+  input WebhookSubscriptionInput {
+    uri: String
+    format: WebhookSubscriptionFormat
+    includeFields: [String!]
+    filter: String
+    callbackUrl: URL
+  }
+
+  type WebhookSubscriptionCreatePayload {
+    webhookSubscription: WebhookSubscription
+    userErrors: [UserError!]!
   }
 
   enum OrderSortKeys {

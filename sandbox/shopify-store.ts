@@ -1,6 +1,9 @@
 // The Shopify sandbox's in-memory shop: orders in the REST/webhook JSON shape, plus what hangs off
 // them (metafields, transactions, fulfillment orders), and the state changes the Admin API mutations
-// make. HTTP and GraphQL live elsewhere (shopify.ts, shopify-graphql.ts).
+// make. HTTP and GraphQL live elsewhere (shopify.ts, shopify-graphql.ts). Ids are 64-bit integers at
+// Shopify, so here they are digit strings; restJson() writes them as the JSON numbers Shopify sends.
+import { LosslessNumber, stringify } from 'lossless-json';
+import { isShopifyId } from '../integrations/shopify/ids';
 import { fromCents, toCents } from '../integrations/shopify/money';
 import { splitTags } from '../integrations/shopify/order-payload';
 
@@ -20,7 +23,7 @@ export interface SandboxAddress {
 }
 
 export interface SandboxLineItem {
-  id: number;
+  id: string;
   admin_graphql_api_id: string;
   sku: string | null;
   title: string;
@@ -28,35 +31,35 @@ export interface SandboxLineItem {
   /** Quantity minus refunded units. */
   current_quantity: number;
   price: string;
-  variant_id: number;
-  product_id: number;
+  variant_id: string;
+  product_id: string;
 }
 
 export interface SandboxTransaction {
-  id: number;
+  id: string;
   admin_graphql_api_id: string;
   kind: 'sale' | 'refund';
   status: 'success';
   amount: string;
   gateway: string;
-  parent_id: number | null;
+  parent_id: string | null;
   created_at: string;
 }
 
 export interface SandboxRefund {
-  id: number;
+  id: string;
   admin_graphql_api_id: string;
-  order_id: number;
+  order_id: string;
   created_at: string;
   note: string | null;
-  refund_line_items: { line_item_id: number; quantity: number; restock_type: string }[];
+  refund_line_items: { line_item_id: string; quantity: number; restock_type: string }[];
   transactions: SandboxTransaction[];
 }
 
 export interface SandboxFulfillment {
-  id: number;
+  id: string;
   admin_graphql_api_id: string;
-  order_id: number;
+  order_id: string;
   status: 'success';
   created_at: string;
   tracking_company: string | null;
@@ -66,7 +69,7 @@ export interface SandboxFulfillment {
 
 /** The REST order JSON, exactly what a webhook carries. */
 export interface SandboxOrder {
-  id: number;
+  id: string;
   admin_graphql_api_id: string;
   name: string;
   order_number: number;
@@ -86,7 +89,7 @@ export interface SandboxOrder {
   tags: string;
   note: string | null;
   note_attributes: { name: string; value: string }[];
-  customer: { id: number; email: string | null; first_name: string | null; last_name: string | null } | null;
+  customer: { id: string; email: string | null; first_name: string | null; last_name: string | null } | null;
   shipping_address: SandboxAddress | null;
   billing_address: SandboxAddress | null;
   line_items: SandboxLineItem[];
@@ -95,19 +98,19 @@ export interface SandboxOrder {
 }
 
 export interface SandboxMetafield {
-  id: number;
+  id: string;
   namespace: string;
   key: string;
   value: string;
   type: string;
-  owner_id: number;
+  owner_id: string;
   owner_resource: 'order';
   created_at: string;
   updated_at: string;
 }
 
 export interface SandboxFulfillmentOrder {
-  id: number;
+  id: string;
   status: 'OPEN' | 'CLOSED' | 'CANCELLED';
 }
 
@@ -172,38 +175,58 @@ const FLAT_SHIPPING = '15.00';
 const GATEWAY = 'bogus';
 
 const FIRST_IDS = {
-  order: 5_000_000_001,
-  lineItem: 13_000_000_001,
-  product: 8_000_000_001,
-  variant: 44_000_000_001,
-  customer: 7_000_000_001,
-  transaction: 6_000_000_001,
-  refund: 9_000_000_001,
-  fulfillment: 4_000_000_001,
-  fulfillmentOrder: 6_500_000_001,
-  metafield: 2_000_000_001,
+  order: '5000000001',
+  lineItem: '13000000001',
+  product: '8000000001',
+  variant: '44000000001',
+  customer: '7000000001',
+  transaction: '6000000001',
+  refund: '9000000001',
+  fulfillment: '4000000001',
+  fulfillmentOrder: '6500000001',
+  metafield: '2000000001',
 };
-type IdKind = keyof typeof FIRST_IDS;
+export type IdKind = keyof typeof FIRST_IDS;
+export const ID_KINDS = Object.keys(FIRST_IDS) as IdKind[];
+
+/** Orders ids as numbers without turning them into (lossy) JS numbers. */
+export function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
 const FIRST_ORDER_NUMBER = 1001;
 
-export function gid(type: string, id: number): string {
+export function gid(type: string, id: string): string {
   return `gid://shopify/${type}/${id}`;
 }
 
-/** "gid://shopify/Order/5000000001" → 5000000001 when the type matches, else null. */
-export function parseGid(value: string, type: string): number | null {
+/** "gid://shopify/Order/5000000001" → "5000000001" when the type matches, else null. */
+export function parseGid(value: string, type: string): string | null {
   const match = /^gid:\/\/shopify\/(\w+)\/(\d+)$/.exec(value);
-  return match && match[1] === type ? Number(match[2]) : null;
+  return match && match[1] === type ? match[2] : null;
+}
+
+const isIdKey = (key: string) => key === 'id' || key.endsWith('_id');
+
+/** REST JSON as Shopify sends it: ids as JSON numbers, however many digits (JSON.stringify would quote them). */
+export function restJson(value: unknown): string {
+  return stringify(value, (key, v) => (typeof v === 'string' && isIdKey(key) && isShopifyId(v) ? new LosslessNumber(v) : v)) ?? 'null';
+}
+
+/** Saved states from before ids were strings hold numbers (all below 2^53, so exact): made strings. */
+function idsAsStrings<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(idsAsStrings) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isIdKey(k) && typeof v === 'number' ? String(v) : idsAsStrings(v)])) as T;
 }
 
 export interface ShopifyStoreState {
   orders: OrderRecord[];
-  nextIds: Partial<Record<IdKind, number>>;
+  nextIds: Partial<Record<IdKind, string>>;
   nextOrderNumber: number;
 }
 
 export class ShopifyStore {
-  private records = new Map<number, OrderRecord>();
+  private records = new Map<string, OrderRecord>();
   private nextIds = { ...FIRST_IDS };
   private nextOrderNumber = FIRST_ORDER_NUMBER;
 
@@ -222,7 +245,7 @@ export class ShopifyStore {
 
   importState(state: ShopifyStoreState): void {
     this.records = new Map();
-    for (const record of structuredClone(state.orders)) this.records.set(record.order.id, record);
+    for (const record of idsAsStrings(state.orders)) this.records.set(record.order.id, record);
     this.nextIds = { ...FIRST_IDS, ...state.nextIds };
     this.nextOrderNumber = state.nextOrderNumber;
   }
@@ -231,8 +254,14 @@ export class ShopifyStore {
     return [...this.records.values()];
   }
 
-  get(id: number | string): OrderRecord | undefined {
-    return this.records.get(Number(id));
+  get(id: string): OrderRecord | undefined {
+    return this.records.get(id);
+  }
+
+  /** The ids the next records get, e.g. 18-digit ones like Shopify's example payloads. */
+  setNextIds(ids: Partial<Record<IdKind, string>>): Record<IdKind, string> {
+    Object.assign(this.nextIds, ids);
+    return { ...this.nextIds };
   }
 
   create(input: NewOrder): OrderRecord {
@@ -338,8 +367,8 @@ export class ShopifyStore {
     record: OrderRecord,
     input: {
       note: string | null;
-      lines: { lineItemId: number | null; quantity: number; restockType: string }[];
-      transactions: { parentId: number | null; amount: string; kind: string; gateway: string }[];
+      lines: { lineItemId: string | null; quantity: number; restockType: string }[];
+      transactions: { parentId: string | null; amount: string; kind: string; gateway: string }[];
     },
   ): { refund: SandboxRefund } | { userErrors: UserError[] } {
     const { order } = record;
@@ -369,7 +398,7 @@ export class ShopifyStore {
       order_id: order.id,
       created_at: now,
       note: input.note,
-      refund_line_items: input.lines.map((l) => ({ line_item_id: l.lineItemId as number, quantity: l.quantity, restock_type: l.restockType.toLowerCase() })),
+      refund_line_items: input.lines.map((l) => ({ line_item_id: l.lineItemId as string, quantity: l.quantity, restock_type: l.restockType.toLowerCase() })),
       transactions: input.transactions.map((t) => this.transaction('refund', t.amount, t.parentId, now)),
     };
     for (const line of refund.refund_line_items) {
@@ -390,7 +419,7 @@ export class ShopifyStore {
   /** fulfillmentCreate: closes the given fulfillment orders with one shipment. */
   fulfil(
     record: OrderRecord,
-    input: { fulfillmentOrderIds: number[]; company: string | null; numbers: string[] },
+    input: { fulfillmentOrderIds: string[]; company: string | null; numbers: string[] },
   ): { fulfillment: SandboxFulfillment } | { userErrors: UserError[] } {
     const targets = input.fulfillmentOrderIds.map((id) => record.fulfillmentOrders.find((fo) => fo.id === id));
     const userErrors: UserError[] = [];
@@ -458,13 +487,15 @@ export class ShopifyStore {
     order.total_price = fromCents(subtotal + toCents(order.total_shipping_price_set.shop_money.amount) + toCents(order.total_tax));
   }
 
-  private transaction(kind: SandboxTransaction['kind'], amount: string, parentId: number | null, at: string): SandboxTransaction {
+  private transaction(kind: SandboxTransaction['kind'], amount: string, parentId: string | null, at: string): SandboxTransaction {
     const id = this.nextId('transaction');
     return { id, admin_graphql_api_id: gid('OrderTransaction', id), kind, status: 'success', amount, gateway: GATEWAY, parent_id: parentId, created_at: at };
   }
 
-  private nextId(kind: IdKind): number {
-    return this.nextIds[kind]++;
+  private nextId(kind: IdKind): string {
+    const id = this.nextIds[kind];
+    this.nextIds[kind] = String(BigInt(id) + 1n);
+    return id;
   }
 }
 

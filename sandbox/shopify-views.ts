@@ -3,9 +3,10 @@
 import { GraphQLError } from 'graphql';
 import { toCents, fromCents } from '../integrations/shopify/money';
 import { splitTags } from '../integrations/shopify/order-payload';
-import { gid, type OrderRecord, type SandboxAddress, type SandboxFulfillment, type SandboxRefund, type SandboxTransaction } from './shopify-store';
+import { compareIds, gid, type OrderRecord, type SandboxAddress, type SandboxFulfillment, type SandboxRefund, type SandboxTransaction } from './shopify-store';
 
-type SortKey = [number, number];
+/** A sort value, then the id (a digit string) to break ties. */
+type SortKey = [number, string];
 
 interface PageArgs {
   first?: number | null;
@@ -22,7 +23,7 @@ export function paginate<T>(items: T[], keyOf: (item: T) => SortKey, args: PageA
     throw new GraphQLError(`The value of first must be between 1 and ${MAX_PAGE_SIZE}`, { extensions: { code: 'BAD_REQUEST' } });
   }
   const direction = reverse ? -1 : 1;
-  const compare = (a: SortKey, b: SortKey) => direction * (a[0] - b[0] || a[1] - b[1]);
+  const compare = (a: SortKey, b: SortKey) => direction * (a[0] - b[0] || compareIds(a[1], b[1]));
   let rows = items.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => compare(a.key, b.key));
   if (args.after) {
     const after = decodeCursor(args.after);
@@ -47,7 +48,7 @@ function encodeCursor(key: SortKey): string {
 function decodeCursor(cursor: string): SortKey {
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === 2 && key.every((n) => typeof n === 'number')) return key as SortKey;
+    if (Array.isArray(key) && key.length === 2 && typeof key[0] === 'number' && typeof key[1] === 'string') return key as SortKey;
   } catch {
     // fall through to the error Shopify gives
   }
@@ -89,7 +90,7 @@ export function orderView(record: OrderRecord) {
   return {
     __typename: 'Order',
     id: o.admin_graphql_api_id,
-    legacyResourceId: String(o.id),
+    legacyResourceId: o.id,
     name: o.name,
     number: o.order_number,
     createdAt: o.created_at,
@@ -125,7 +126,7 @@ export function orderView(record: OrderRecord) {
           originalUnitPriceSet: moneyBag(l.price),
           legacyId: l.id,
         })),
-        (l) => [l.legacyId, l.legacyId],
+        (l) => [0, l.legacyId],
         args,
       ),
     transactions: (args: { first?: number | null }) => firstOf(record.transactions, args).map((t) => transactionView(record, t)),
@@ -134,7 +135,7 @@ export function orderView(record: OrderRecord) {
     fulfillmentOrders: (args: PageArgs) =>
       paginate(
         record.fulfillmentOrders.map((fo) => ({ id: gid('FulfillmentOrder', fo.id), status: fo.status, legacyId: fo.id })),
-        (fo) => [fo.legacyId, fo.legacyId],
+        (fo) => [0, fo.legacyId],
         args,
       ),
   };
@@ -144,7 +145,7 @@ function firstOf<T>(items: T[], args: { first?: number | null }): T[] {
   return args.first == null ? items : items.slice(0, args.first);
 }
 
-export function metafieldView(m: { id: number; namespace: string; key: string; value: string; type: string }) {
+export function metafieldView(m: { id: string; namespace: string; key: string; value: string; type: string }) {
   return { id: gid('Metafield', m.id), namespace: m.namespace, key: m.key, value: m.value, type: m.type };
 }
 

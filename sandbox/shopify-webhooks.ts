@@ -1,6 +1,7 @@
 // Webhook delivery the way Shopify does it: signed JSON POSTs, answered within 5 s or retried with
 // backoff (1 s, 2 s, 4 s … over 8 attempts; Shopify's schedule spans hours), the same webhook id on
-// every attempt, and in the background: whoever triggered the event never waits for it.
+// every attempt, and in the background: whoever triggered the event never waits for it. Each event
+// goes to every URI subscribed to its topic (shopify-subscriptions.ts).
 import { randomUUID } from 'node:crypto';
 import { signShopifyWebhook } from '../integrations/shopify/webhooks';
 
@@ -9,6 +10,8 @@ export interface Delivery {
   eventId: string;
   topic: string;
   orderId: string;
+  /** The subscription's address. */
+  uri: string;
   triggeredAt: string;
   /** True for a delivery replayed through the redeliver control route. */
   redelivery: boolean;
@@ -21,7 +24,6 @@ export interface Delivery {
 }
 
 export interface WebhookSenderOptions {
-  url?: string;
   secret: string;
   shopDomain: string;
   apiVersion: string;
@@ -43,28 +45,34 @@ export class WebhookSender {
 
   constructor(private readonly opts: WebhookSenderOptions) {}
 
-  /** Sends `payload` for a new event; null when the sandbox has no webhook URL. */
-  deliver(topic: string, orderId: string, payload: unknown): Delivery | null {
-    if (!this.opts.url) return null;
-    const delivery: Delivery = {
-      webhookId: randomUUID(),
-      eventId: randomUUID(),
-      topic,
-      orderId,
-      triggeredAt: new Date().toISOString(),
-      redelivery: false,
-      attempts: 0,
-      status: null,
-      state: 'pending',
-      error: null,
-    };
-    return this.start({ delivery, body: Buffer.from(JSON.stringify(payload)) });
+  /** Sends one event's body (the REST JSON, as sent) to each subscribed URI; one event id for all. */
+  deliver(topic: string, orderId: string, body: string, uris: string[]): Delivery[] {
+    const eventId = randomUUID();
+    const triggeredAt = new Date().toISOString();
+    return uris.map((uri) =>
+      this.start({
+        delivery: {
+          webhookId: randomUUID(),
+          eventId,
+          topic,
+          orderId,
+          uri,
+          triggeredAt,
+          redelivery: false,
+          attempts: 0,
+          status: null,
+          state: 'pending',
+          error: null,
+        },
+        body: Buffer.from(body),
+      }),
+    );
   }
 
   /** Replays the latest delivery for the order (and topic): same bytes, same webhook and event ids. */
   redeliver(orderId: string, topic?: string): Delivery | null {
     const earlier = [...this.sent].reverse().find((s) => s.delivery.orderId === orderId && (!topic || s.delivery.topic === topic));
-    if (!earlier || !this.opts.url) return null;
+    if (!earlier) return null;
     const delivery: Delivery = { ...earlier.delivery, redelivery: true, attempts: 0, status: null, state: 'pending', error: null };
     return this.start({ delivery, body: earlier.body });
   }
@@ -99,7 +107,7 @@ export class WebhookSender {
       if (generation !== this.generation) return;
       delivery.attempts = attempt;
       try {
-        const res = await fetch(this.opts.url as string, { method: 'POST', headers, body, signal: AbortSignal.timeout(RESPONSE_BUDGET_MS) });
+        const res = await fetch(delivery.uri, { method: 'POST', headers, body, signal: AbortSignal.timeout(RESPONSE_BUDGET_MS) });
         await res.arrayBuffer();
         delivery.status = res.status;
         delivery.error = null;

@@ -1,23 +1,27 @@
-// A stand-in Shopify store: the Admin GraphQL endpoint ShopifyAdmin talks to (/shopify), webhooks
-// sent to our API like a real store sends them, and control routes (/sandbox/shopify) with which a
-// person or a test plays the merchant and the customer: place, edit and cancel orders, replay a
-// webhook, lose a reply.
+// A stand-in Shopify store: the Admin GraphQL endpoint ShopifyAdmin talks to (/shopify), the app's
+// token endpoint (client credentials grant), webhooks sent to the subscribed URIs like a real store
+// sends them, and control routes (/sandbox/shopify) with which a person or a test plays the merchant
+// and the customer: place, edit and cancel orders, replay a webhook, lose a reply, change the app.
 import express, { Router, type ErrorRequestHandler } from 'express';
 import { z } from 'zod';
+import { isShopifyId } from '../integrations/shopify/ids';
 import { fromCents, normalizeMoney } from '../integrations/shopify/money';
 import { describeIssues } from '../integrations/shopify/webhooks';
+import { ShopifyAppAuth, type ShopifyAppOptions } from './shopify-auth';
 import { createShopifyGraphql } from './shopify-graphql';
 import { objects, parseState, STATE_VERSION } from './state';
-import { ShopifyStore, type OrderRecord, type ShopifyStoreState } from './shopify-store';
+import { ID_KINDS, restJson, ShopifyStore, type OrderRecord, type ShopifyStoreState } from './shopify-store';
+import { WebhookSubscriptions, type SandboxSubscription } from './shopify-subscriptions';
 import { WebhookSender, type Delivery } from './shopify-webhooks';
 
 export type { Delivery } from './shopify-webhooks';
 
 export interface ShopifySandboxOptions {
   shopDomain: string;
-  accessToken: string;
+  /** The installed app: its client credentials, the legacy static token, scopes, token lifetime. */
+  app: ShopifyAppOptions;
   webhookSecret: string;
-  /** Our API's POST /webhooks/shopify; omit to deliver nothing. */
+  /** Our API's POST /webhooks/shopify, where the shop's default subscriptions point; omit to deliver nothing. */
   webhookUrl?: string;
 }
 
@@ -37,15 +41,22 @@ export interface ShopifySandbox {
 export interface ShopifySandboxState extends ShopifyStoreState {
   version: typeof STATE_VERSION;
   /** refundCreate's @idempotent keys and the refunds they made. */
-  refundKeys: { key: string; orderId: number; refundId: number }[];
+  refundKeys: { key: string; orderId: string; refundId: string }[];
+  subscriptions?: SandboxSubscription[];
+  nextSubscriptionId?: number;
 }
+
+/** Ids were numbers in state files written before they became strings. */
+const savedId = z.union([z.string(), z.number().int()]).transform(String);
 
 const stateSchema = z.object({
   version: z.literal(STATE_VERSION),
   orders: objects<OrderRecord>(),
-  nextIds: z.record(z.string(), z.number().int()),
+  nextIds: z.record(z.string(), savedId),
   nextOrderNumber: z.number().int(),
-  refundKeys: z.array(z.object({ key: z.string(), orderId: z.number(), refundId: z.number() })),
+  refundKeys: z.array(z.object({ key: z.string(), orderId: savedId, refundId: savedId })),
+  subscriptions: objects<SandboxSubscription>().optional(),
+  nextSubscriptionId: z.number().int().optional(),
 });
 
 /** The version our webhook subscription would be pinned to. */
@@ -100,6 +111,11 @@ const patchOrderInput = z
   })
   .refine((patch) => Object.keys(patch).length > 0, { message: 'give at least one of shipping_address, line_items, note_attributes, email, tags' });
 
+const shopifyId = z.string().refine(isShopifyId, 'must be a Shopify id: a positive 64-bit integer in digits');
+const nextIdsInput = z
+  .strictObject(Object.fromEntries(ID_KINDS.map((kind) => [kind, shopifyId.optional()])) as Record<(typeof ID_KINDS)[number], z.ZodOptional<typeof shopifyId>>)
+  .refine((ids) => Object.keys(ids).length > 0, { message: `give at least one of ${ID_KINDS.join(', ')}` });
+
 const faultInput = z.discriminatedUnion('mode', [
   z.strictObject({
     mode: z.literal('drop_response'),
@@ -126,27 +142,36 @@ function parseBody<T extends z.ZodType>(schema: T, body: unknown, what: string):
 
 /** What the store holds for an order: the webhook JSON plus what hangs off it. */
 function storeView(record: OrderRecord) {
-  return { ...structuredClone(record.order), metafields: record.metafields, transactions: record.transactions, fulfillment_orders: record.fulfillmentOrders };
+  return { ...record.order, metafields: record.metafields, transactions: record.transactions, fulfillment_orders: record.fulfillmentOrders };
+}
+
+/** REST JSON responses of the control routes: ids as numbers, like the webhooks. */
+function sendRest(res: express.Response, status: number, value: unknown): void {
+  res.status(status).type('application/json').send(restJson(value));
 }
 
 export function createShopifySandbox(opts: ShopifySandboxOptions): ShopifySandbox {
   const store = new ShopifyStore();
-  const graphql = createShopifyGraphql(store);
-  const webhooks = new WebhookSender({ url: opts.webhookUrl, secret: opts.webhookSecret, shopDomain: opts.shopDomain, apiVersion: WEBHOOK_API_VERSION });
+  const subscriptions = new WebhookSubscriptions(opts.webhookUrl, WEBHOOK_API_VERSION);
+  const graphql = createShopifyGraphql(store, subscriptions);
+  const auth = new ShopifyAppAuth(opts.app);
+  const webhooks = new WebhookSender({ secret: opts.webhookSecret, shopDomain: opts.shopDomain, apiVersion: WEBHOOK_API_VERSION });
   let fault: { operation: string; remaining: number } | null = null;
   /** Replies dropped since the last reset, by GraphQL root field: what a fault run reports it injected. */
   let dropped: Record<string, number> = {};
 
-  const deliver = (topic: string, record: OrderRecord) => webhooks.deliver(topic, String(record.order.id), record.order);
+  const deliver = (topic: string, record: OrderRecord) => webhooks.deliver(topic, record.order.id, restJson(record.order), subscriptions.urisFor(topic));
 
   const api = Router();
+  api.use(auth.grantRoute());
   api.use(express.json({ limit: '1mb' }));
   api.post('/admin/api/:version/graphql.json', async (req, res) => {
-    if (req.get('x-shopify-access-token') !== opts.accessToken) {
+    const access = auth.check(req.get('x-shopify-access-token'));
+    if (!access.ok) {
       res.status(401).json({ errors: INVALID_TOKEN });
       return;
     }
-    const outcome = await graphql.run(req.body ?? {}, req.params.version);
+    const outcome = await graphql.run(req.body ?? {}, req.params.version, access.scopes);
     // The echo a real store sends for every change an app makes to an order.
     for (const record of outcome.changed) deliver('orders/updated', record);
     if (fault && (fault.operation === 'any' || outcome.rootFields.includes(fault.operation))) {
@@ -168,6 +193,8 @@ export function createShopifySandbox(opts: ShopifySandboxOptions): ShopifySandbo
   const control = Router();
   control.use(express.json({ limit: '1mb' }));
 
+  control.use(auth.controlRoutes());
+
   const recordOr404 = (id: string): OrderRecord => {
     const record = /^\d+$/.test(id) ? store.get(id) : undefined;
     if (!record) throw Object.assign(new Error(`No order ${id} in the sandbox store`), { status: 404 });
@@ -178,19 +205,19 @@ export function createShopifySandbox(opts: ShopifySandboxOptions): ShopifySandbo
     const input = parseBody(createOrderInput, req.body, 'order');
     const record = store.create(input);
     if (req.query.webhook !== 'false') deliver('orders/create', record);
-    res.status(201).json({ id: String(record.order.id), name: record.order.name });
+    res.status(201).json({ id: record.order.id, name: record.order.name });
   });
   control.get('/orders', (_req, res) => {
-    res.json(store.all().map(storeView));
+    sendRest(res, 200, store.all().map(storeView));
   });
   control.get('/orders/:id', (req, res) => {
-    res.json(storeView(recordOr404(req.params.id)));
+    sendRest(res, 200, storeView(recordOr404(req.params.id)));
   });
   control.patch('/orders/:id', (req, res) => {
     const record = recordOr404(req.params.id);
     store.update(record, parseBody(patchOrderInput, req.body, 'order change'));
     deliver('orders/updated', record);
-    res.json(storeView(record));
+    sendRest(res, 200, storeView(record));
   });
   control.post('/orders/:id/cancel', (req, res) => {
     const record = recordOr404(req.params.id);
@@ -198,17 +225,29 @@ export function createShopifySandbox(opts: ShopifySandboxOptions): ShopifySandbo
     const { reason } = parseBody(z.object({ reason: z.string().min(1).default('other') }), req.body, 'cancellation');
     store.cancel(record, reason);
     deliver('orders/cancelled', record);
-    res.json(storeView(record));
+    sendRest(res, 200, storeView(record));
   });
   control.post('/orders/:id/redeliver', (req, res) => {
     const record = recordOr404(req.params.id);
     const { topic } = parseBody(z.object({ topic: z.string().min(1).optional() }), req.body, 'redelivery');
-    const delivery = webhooks.redeliver(String(record.order.id), topic);
+    const delivery = webhooks.redeliver(record.order.id, topic);
     if (!delivery) throw Object.assign(new Error(`Nothing to redeliver: no earlier ${topic ?? ''} delivery for order ${record.order.name}`), { status: 404 });
     res.status(202).json(delivery);
   });
   control.get('/deliveries', (_req, res) => {
     res.json(webhooks.deliveries());
+  });
+  // The ids the next orders, lines… get: e.g. 18-digit ones, like Shopify's example payloads.
+  control.post('/ids', (req, res) => {
+    res.json(store.setNextIds(parseBody(nextIdsInput, req.body, 'next ids')));
+  });
+  control.get('/webhook-subscriptions', (_req, res) => {
+    res.json(subscriptions.all());
+  });
+  // What a subscription deleted by hand (or by Shopify after repeated failures) leaves: that topic is not delivered.
+  control.delete('/webhook-subscriptions', (req, res) => {
+    const { topic } = parseBody(z.object({ topic: z.string().min(1) }), req.query, 'query');
+    res.json({ removed: subscriptions.removeTopic(topic), subscriptions: subscriptions.all() });
   });
   control.get('/faults', (_req, res) => {
     res.json({ fault, dropped });
@@ -232,6 +271,8 @@ export function createShopifySandbox(opts: ShopifySandboxOptions): ShopifySandbo
     store.reset();
     graphql.reset();
     webhooks.reset();
+    subscriptions.reset();
+    auth.reset();
     fault = null;
     dropped = {};
   }
@@ -241,13 +282,14 @@ export function createShopifySandbox(opts: ShopifySandboxOptions): ShopifySandbo
     control,
     reset,
     deliveries: () => webhooks.deliveries(),
-    exportState: () => ({ version: STATE_VERSION, ...store.exportState(), refundKeys: graphql.exportRefundKeys() }),
+    exportState: () => ({ version: STATE_VERSION, ...store.exportState(), refundKeys: graphql.exportRefundKeys(), ...subscriptions.exportState() }),
     importState(state) {
       const saved = parseState('sandbox/shopify', stateSchema, state);
       if (!saved) return false;
       reset();
       store.importState(saved);
       graphql.importRefundKeys(saved.refundKeys);
+      subscriptions.importState(saved);
       return true;
     },
   };

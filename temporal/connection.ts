@@ -22,6 +22,14 @@ export async function connectClient(temporal: Config['temporal'], codec: Config[
   return new Client({ connection, namespace: temporal.namespace, dataConverter: createDataConverter(codec) });
 }
 
+/**
+ * For readiness probes (observability/readiness.ts): a lazy connection without the client's retry
+ * interceptor, so a probe says whether Temporal answers now, and no retries outlive it.
+ */
+export function probeConnection(temporal: Config['temporal']): Connection {
+  return Connection.lazy({ ...connectionOptions(temporal), interceptors: [] });
+}
+
 export async function connectWorker(temporal: Config['temporal']): Promise<NativeConnection> {
   return NativeConnection.connect(connectionOptions(temporal));
 }

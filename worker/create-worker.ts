@@ -26,6 +26,8 @@ export interface CellarhandWorkers {
   email: Worker;
   /** The order worker's own client (same connection, namespace and data converter). */
   client: Client | undefined;
+  /** `RUNNING` only when all three run; otherwise the state of the first that does not. */
+  getState(): ReturnType<Worker['getState']>;
   /** Runs all three until shutdown (SIGINT/SIGTERM, or `shutdown()`); rejects if any fails. */
   run(): Promise<void>;
   shutdown(): void;
@@ -65,6 +67,9 @@ export async function createOrderWorkers({ connection, config, activities, workf
     vinoshipper,
     email,
     client: orders.client,
+    getState() {
+      return all.map((w) => w.getState()).find((state) => state !== 'RUNNING') ?? 'RUNNING';
+    },
     async run() {
       // One failing worker stops the others, so the process exits (and is restarted) instead of half-running.
       const runs = all.map((w) => w.run());

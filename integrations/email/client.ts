@@ -1,6 +1,7 @@
 // Sends merchant alerts through Resend's SDK. The SDK resolves { data, error } instead of throwing,
 // so every answer is checked here and turned into an EmailError the activity can classify.
 import { Resend, type ErrorResponse } from 'resend';
+import { observeCall, type CallObserver } from '../call-observer';
 
 export interface EmailClientOptions {
   apiKey: string;
@@ -8,6 +9,8 @@ export interface EmailClientOptions {
   baseUrl: string;
   from: string;
   to: string;
+  /** Told about every send (metrics). */
+  observer?: CallObserver;
 }
 
 export interface OutgoingEmail {
@@ -48,13 +51,51 @@ export class EmailClient {
   }
 
   async send(message: OutgoingEmail): Promise<{ id: string }> {
-    const { data, error } = await this.resend.emails.send(
-      { from: this.opts.from, to: [this.opts.to], subject: message.subject, html: message.html, text: message.text },
-      { idempotencyKey: message.idempotencyKey, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) },
+    return observeCall(
+      this.opts.observer,
+      { system: 'resend', operation: 'send' },
+      async () => {
+        const { data, error } = await this.resend.emails.send(
+          { from: this.opts.from, to: [this.opts.to], subject: message.subject, html: message.html, text: message.text },
+          { idempotencyKey: message.idempotencyKey, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) },
+        );
+        if (error) throw toEmailError(error);
+        return { id: data.id };
+      },
+      (result) => ('value' in result ? 'ok' : isTransientEmailError(result.error) ? 'unavailable' : 'rejected'),
     );
-    if (error) throw toEmailError(error);
-    return { id: data.id };
   }
+
+  /**
+   * The sender's domain as the Resend account holds it (status "verified" is what sending needs), or
+   * null when the account has no such domain. A key restricted to sending cannot list domains: that
+   * is an EmailError named `restricted_api_key`.
+   */
+  async senderDomainStatus(): Promise<{ domain: string; status: string } | null> {
+    const domain = senderDomain(this.opts.from);
+    if (!domain) return null;
+    let after: string | undefined;
+    for (;;) {
+      const { data, error } = await this.resend.domains.list(after ? { limit: 100, after } : { limit: 100 }, { signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
+      if (error) throw toEmailError(error);
+      const found = data.data.find((d) => d.name.toLowerCase() === domain);
+      if (found) return { domain, status: found.status };
+      if (!data.has_more || !data.data.length) return null;
+      after = data.data[data.data.length - 1].id;
+    }
+  }
+}
+
+/** "Winery <orders@napacellars.com>" → "napacellars.com"; null when there is no address. */
+export function senderDomain(from: string): string | null {
+  const address = /<([^>]+)>\s*$/.exec(from)?.[1] ?? from;
+  const at = address.lastIndexOf('@');
+  return at < 0
+    ? null
+    : address
+        .slice(at + 1)
+        .trim()
+        .toLowerCase() || null;
 }
 
 /** 429, 5xx, no answer at all (statusCode null) and a concurrent duplicate are worth retrying. */

@@ -3,6 +3,8 @@
 // activities, and this class is what an activity calls.
 import { createAdminApiClient, type AdminApiClient } from '@shopify/admin-api-client';
 import type { OrderSnapshot } from '../../domain/order';
+import { observeCall, type CallObserver } from '../call-observer';
+import { StaticAccessToken, type AccessTokenSource } from './access-token';
 import {
   FULFILLMENT_CREATE,
   ORDER_FOR_FULFILMENT,
@@ -19,16 +21,35 @@ import {
   type RefundCreateData,
   type WriteBackData,
 } from './admin-documents';
-import { fromResponseErrors, fromUserErrors, ShopifyError, type ShopifyUserError } from './errors';
+import { fromResponseErrors, fromUserErrors, shopifyCallOutcome, ShopifyError, type ShopifyUserError } from './errors';
 import { graphqlOrderToSnapshot, orderGid, type GraphqlOrder } from './order-graphql';
+import {
+  ACCESS_SCOPES,
+  WEBHOOK_SUBSCRIPTION_CREATE,
+  WEBHOOK_SUBSCRIPTIONS,
+  type AccessScopesData,
+  type WebhookSubscriptionCreateData,
+  type WebhookSubscriptionsData,
+} from './setup-documents';
+import { topicEnum, topicFromEnum } from './webhooks';
 import { latestRefundId, planFullRefund } from './refund-plan';
 
 export interface ShopifyAdminOptions {
   shopDomain: string;
   /** "https://my-shop.myshopify.com" for a real store, "http://localhost:3001/shopify" for the sandbox. */
   adminApiUrl: string;
-  accessToken: string;
+  /** A static token, or where to get one (the client credentials grant). */
+  accessToken: string | AccessTokenSource;
   apiVersion: string;
+  /** Told about every Admin API request (metrics). */
+  observer?: CallObserver;
+}
+
+export interface WebhookSubscription {
+  id: string;
+  /** As webhooks spell it: "orders/create". */
+  topic: string;
+  uri: string;
 }
 
 export const METAFIELD_NAMESPACE = 'cellarhand';
@@ -38,15 +59,22 @@ const MAX_TAG_LENGTH = 40;
 const REQUEST_TIMEOUT_MS = 30_000;
 
 export class ShopifyAdmin {
-  private readonly client: AdminApiClient;
+  private readonly tokens: AccessTokenSource;
+  /** The client for the current token; a renewed token gets a new one (the client's token is fixed). */
+  private client: { token: string; api: AdminApiClient } | null = null;
 
-  constructor(opts: ShopifyAdminOptions) {
-    const storeOrigin = `https://${opts.shopDomain}`;
-    const apiBase = opts.adminApiUrl.replace(/\/+$/, '');
-    this.client = createAdminApiClient({
-      storeDomain: opts.shopDomain,
-      apiVersion: opts.apiVersion,
-      accessToken: opts.accessToken,
+  constructor(private readonly opts: ShopifyAdminOptions) {
+    this.tokens = typeof opts.accessToken === 'string' ? new StaticAccessToken(opts.accessToken) : opts.accessToken;
+  }
+
+  private clientFor(token: string): AdminApiClient {
+    if (this.client?.token === token) return this.client.api;
+    const storeOrigin = `https://${this.opts.shopDomain}`;
+    const apiBase = this.opts.adminApiUrl.replace(/\/+$/, '');
+    const api = createAdminApiClient({
+      storeDomain: this.opts.shopDomain,
+      apiVersion: this.opts.apiVersion,
+      accessToken: token,
       // Temporal's activity retries are the only retry layer; the client's own would hide failures from it.
       retries: 0,
       // The client always builds https://{storeDomain}/admin/api/{version}/graphql.json. Swapping that
@@ -58,7 +86,46 @@ export class ShopifyAdmin {
           signal: init?.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         }),
     });
+    this.client = { token, api };
+    return api;
   }
+
+  // ---- The app's own setup on the shop ----
+
+  /** The access scopes the installed app holds (either way of authenticating). */
+  async grantedScopes(): Promise<string[]> {
+    const data = await this.request<AccessScopesData>('access scopes', ACCESS_SCOPES, {});
+    return data.currentAppInstallation.accessScopes.map((s) => s.handle);
+  }
+
+  /**
+   * The shop-specific webhook subscriptions, every page, topics spelled as in webhooks ("orders/create").
+   * App-specific ones (shopify.app.toml) are not listed by the Admin API.
+   */
+  async listWebhookSubscriptions(): Promise<WebhookSubscription[]> {
+    const all: WebhookSubscription[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const { webhookSubscriptions: page }: WebhookSubscriptionsData = await this.request<WebhookSubscriptionsData>(
+        'webhookSubscriptions',
+        WEBHOOK_SUBSCRIPTIONS,
+        { after },
+      );
+      all.push(...page.nodes.map((s) => ({ id: s.id, topic: topicFromEnum(s.topic), uri: s.uri })));
+      if (!page.pageInfo.hasNextPage) return all;
+      after = page.pageInfo.endCursor;
+    }
+  }
+
+  async createWebhookSubscription(topic: string, uri: string): Promise<WebhookSubscription> {
+    const data = await this.request<WebhookSubscriptionCreateData>('webhookSubscriptionCreate', WEBHOOK_SUBSCRIPTION_CREATE, { topic: topicEnum(topic), uri });
+    throwOnUserErrors('webhookSubscriptionCreate', data.webhookSubscriptionCreate?.userErrors ?? []);
+    const created = data.webhookSubscriptionCreate?.webhookSubscription;
+    if (!created) throw new ShopifyError('transient', 'Shopify webhookSubscriptionCreate: answered without a subscription');
+    return { id: created.id, topic: topicFromEnum(created.topic), uri: created.uri };
+  }
+
+  // ---- Orders ----
 
   /** Records the Vinoshipper order on the Shopify order: a metafield to read, a tag to filter by. */
   async writeBackVinoshipperOrder(shopifyOrderId: string, vinoshipperOrderNumber: string): Promise<void> {
@@ -158,11 +225,34 @@ export class ShopifyAdmin {
   }
 
   private async request<T>(operation: string, document: string, variables: Record<string, unknown>): Promise<T> {
-    const response = await this.client.request<T>(document, { variables });
-    if (response.errors) throw fromResponseErrors(operation, response.errors);
-    if (!response.data) throw new ShopifyError('transient', `Shopify ${operation}: answered without data`);
-    return response.data;
+    // The token first, outside the GraphQL client and this call's metrics: a refused grant keeps its
+    // own classification and is counted as the token request it was.
+    let token = await this.tokens.token();
+    return observeCall(
+      this.opts.observer,
+      { system: 'shopify', operation },
+      async () => {
+        let response = await this.clientFor(token).request<T>(document, { variables });
+        // A 401 means the request was not processed: with a fresh token it is safe to send once more.
+        if (response.errors?.networkStatusCode === 401 && this.tokens.rejected(token)) {
+          token = await this.tokens.token();
+          response = await this.clientFor(token).request<T>(document, { variables });
+        }
+        if (response.errors) throw fromResponseErrors(operation, response.errors);
+        if (!response.data) throw new ShopifyError('transient', `Shopify ${operation}: answered without data`);
+        return response.data;
+      },
+      (result) => ('error' in result ? shopifyCallOutcome(result.error) : refusedByUserErrors(result.value) ? 'rejected' : 'ok'),
+    );
   }
+}
+
+/** A mutation that ran and refused its input answers `{ <mutation>: { userErrors: [...] } }`. */
+function refusedByUserErrors(data: unknown): boolean {
+  return Object.values(data as Record<string, unknown>).some((field) => {
+    const userErrors = (field as { userErrors?: unknown } | null)?.userErrors;
+    return Array.isArray(userErrors) && userErrors.length > 0;
+  });
 }
 
 function throwOnUserErrors(operation: string, userErrors: ShopifyUserError[]): void {

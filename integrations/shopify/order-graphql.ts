@@ -80,6 +80,7 @@ export interface PageInfo {
 }
 
 export interface GraphqlOrder {
+  /** UnsignedInt64: GraphQL sends it as a string, so a 64-bit id arrives exact (never a JSON number). */
   legacyResourceId: string;
   name: string;
   number: number;

@@ -2,10 +2,17 @@
 // Lenient on everything we do not read (extra fields are dropped), strict on what the sync needs.
 import { z } from 'zod';
 import type { OrderAddress, OrderSnapshot } from '../../domain/order';
+import { isShopifyId } from './ids';
 import { normalizeMoney } from './money';
 
-/** Shopify REST ids are JSON numbers; accept digit strings too and always keep them as strings. */
-export const shopifyIdSchema = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, 'must be a numeric id')]).transform(String);
+/**
+ * Shopify REST ids are JSON numbers; parseShopifyJson hands over those above 2^53 as digit strings,
+ * and digit strings are accepted as such. Either way the id is kept as its exact decimal string.
+ */
+export const shopifyIdSchema = z
+  .union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), z.string()])
+  .transform(String)
+  .refine(isShopifyId, 'must be a Shopify id (a positive 64-bit integer)');
 
 const moneySchema = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string such as "29.99"');
 const timestampSchema = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp' });

@@ -13,6 +13,26 @@ export type OrderTopic = (typeof ORDER_TOPICS)[number];
 export const PRIVACY_TOPICS = ['customers/data_request', 'customers/redact', 'shop/redact'] as const;
 export type PrivacyTopic = (typeof PRIVACY_TOPICS)[number];
 
+/**
+ * Topics a shop-specific subscription can be created for through the Admin API: the order topics.
+ * The privacy topics are app configuration only (shopify.app.toml or the Dev Dashboard).
+ */
+export const API_SUBSCRIBABLE_TOPICS = ORDER_TOPICS;
+
+/** The REST/header spelling and the GraphQL enum: "orders/create" ↔ "ORDERS_CREATE". */
+export function topicEnum(topic: string): string {
+  return topic.replace('/', '_').toUpperCase();
+}
+
+export function topicFromEnum(value: string): string {
+  return value.toLowerCase().replace('_', '/');
+}
+
+/** Where Shopify must deliver: the API's public URL (CELLARHAND_API_URL) and its one webhook route. */
+export function shopifyWebhookUri(apiPublicUrl: string): string {
+  return `${apiPublicUrl.replace(/\/+$/, '')}/webhooks/shopify`;
+}
+
 const SHA256_BYTES = 32;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 

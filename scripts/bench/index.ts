@@ -1,8 +1,11 @@
-// `npm run bench`: throughput ceiling, orders throughput, webhook acknowledgement latency and parked
-// orders, each against fresh local processes (scripts/lib/local-stack.ts); prints a Markdown
-// table and writes the report (docs/BENCHMARKS.md for the full run). Flags: `npm run bench -- --help`.
+// `npm run bench [-- --backend dev|postgres]`: throughput ceiling, orders throughput, webhook
+// acknowledgement latency and parked orders, each against fresh local processes
+// (scripts/lib/local-stack.ts) on either Temporal backend; prints a Markdown table and writes the
+// report (docs/BENCHMARKS.md for a full run, beside the other backend's last full run: side-by-side.ts).
+// Flags: `npm run bench -- --help`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { BACKENDS } from '../lib/local-stack';
 import { projectRoot } from '../temporal-binaries';
 import { buildForBench } from './build';
 import { CpuMeter, describeMachine } from './machine';
@@ -14,6 +17,7 @@ import { runOrders } from './parts/orders';
 import { runParked } from './parts/parked';
 import { killEverything, recentOutput, startStack, stopStack, type Built } from './processes';
 import { renderReport, renderTable, verdicts, type BenchResults } from './report';
+import { loadRun, renderDocument, saveRun } from './side-by-side';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -32,9 +36,11 @@ async function main(): Promise<void> {
   }
   const startedAt = new Date();
   const meter = new CpuMeter();
-  const machine = await describeMachine();
+  const machine = await describeMachine(options.backend);
   const log = (message: string) => console.error(`[bench ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0).padStart(4)} s] ${message}`);
-  log(`${options.profile} run: ${options.only.join(', ')} on ${machine.cores} cores, ${machine.node}, Temporal CLI ${machine.temporalCli}`);
+  log(
+    `${options.profile} run: ${options.only.join(', ')} on ${machine.cores} cores, ${machine.node}, ${machine.temporalServer ? `Temporal server ${machine.temporalServer}` : `Temporal CLI ${machine.temporalCli} (dev server)`}`,
+  );
 
   let built: Built;
   if (options.runtime === 'built') {
@@ -46,7 +52,7 @@ async function main(): Promise<void> {
   const ctx: PartContext = {
     options,
     built,
-    choice: { temporal: options.temporal, runtime: options.runtime, workerNodeOptions: options.workerNodeOptions },
+    choice: { backend: options.backend, temporal: options.temporal, runtime: options.runtime, workerNodeOptions: options.workerNodeOptions },
     log,
   };
   const results: BenchResults = { failures: {} };
@@ -82,8 +88,16 @@ async function main(): Promise<void> {
 
   const durationMs = Date.now() - startedAt.getTime();
   const input = { startedAt, durationMs, machine, flags: describeFlags(argv), options, cpu: meter.read(), results };
-  const report = renderReport(input);
-  const out = path.resolve(projectRoot(), options.out ?? (isDefaultFullRun(options) ? 'docs/BENCHMARKS.md' : '.cellarhand/bench/last-run.md'));
+  const root = projectRoot();
+  const documented = isDefaultFullRun(options) && !options.out;
+  let report = renderReport(input);
+  if (documented) {
+    // The page shows this run beside the other backend's last full run.
+    saveRun(root, input);
+    const other = BACKENDS.filter((b) => b !== options.backend).map((b) => [b, loadRun(root, b)] as const);
+    report = renderDocument({ [options.backend]: input, ...Object.fromEntries(other.filter(([, run]) => run)) });
+  }
+  const out = path.resolve(root, options.out ?? (documented ? 'docs/BENCHMARKS.md' : '.cellarhand/bench/last-run.md'));
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, report);
 

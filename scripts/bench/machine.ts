@@ -2,7 +2,10 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import type { Backend } from '../lib/local-stack';
 import { temporalCli } from '../temporal-binaries';
+import { temporalServerBinaries } from '../temporal-server/binaries';
+import { postgresBinaries } from '../temporal-server/postgres';
 
 export interface Machine {
   cores: number;
@@ -11,10 +14,12 @@ export interface Machine {
   node: string;
   os: string;
   temporalCli: string;
+  /** The PostgreSQL backend's server and database, e.g. "1.32.1 on PostgreSQL 15.18"; null on the dev server. */
+  temporalServer: string | null;
   loadAverageAtStart: number[];
 }
 
-export async function describeMachine(): Promise<Machine> {
+export async function describeMachine(backend: Backend = 'dev'): Promise<Machine> {
   const cli = await temporalCli({ install: false });
   let temporalVersion = 'unknown';
   if (cli.type === 'existing-path') {
@@ -34,6 +39,7 @@ export async function describeMachine(): Promise<Machine> {
     node: process.version,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     temporalCli: temporalVersion,
+    temporalServer: backend === 'postgres' ? await describePostgresBackend() : null,
     loadAverageAtStart: os.loadavg(),
   };
 }
@@ -74,4 +80,13 @@ function ourSeconds(): number {
       .map(Number)
       .reduce((a, b) => a + b, 0) / TICKS_PER_SECOND
   );
+}
+
+/** Provisions if needed (the first run builds the server), so that the version is known before any part starts. */
+async function describePostgresBackend(): Promise<string> {
+  const [server, postgres] = await Promise.all([temporalServerBinaries({ log: (line) => console.error(line) }), postgresBinaries()]);
+  const version = execFileSync(server.server, ['--version'], { encoding: 'utf8' })
+    .trim()
+    .replace(/^temporal version /, '');
+  return `${version} on PostgreSQL ${postgres.version}`;
 }

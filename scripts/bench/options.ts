@@ -1,6 +1,7 @@
 // `npm run bench -- [flags]`: sizes and choices. `--quick` fits in about a minute; the default
 // (`--full`) is the run recorded in docs/BENCHMARKS.md.
 import { parseArgs } from 'node:util';
+import { BACKENDS, type Backend } from '../lib/local-stack';
 
 export const PART_NAMES = ['ceiling', 'orders', 'ack', 'parked'] as const;
 export type BenchPart = (typeof PART_NAMES)[number];
@@ -24,6 +25,9 @@ export interface BenchOptions {
   parkedN: number;
   /** Seconds the parked orders sit before the worker's memory is read. */
   settleSec: number;
+  /** Which Temporal server the stacks run: the CLI's dev server, or the production server on PostgreSQL. */
+  backend: Backend;
+  /** Dev server only: its state in memory or in a SQLite file. */
   temporal: 'memory' | 'file';
   runtime: 'built' | 'tsx';
   /** Extra node flags for the worker process (diagnosis only; the documented run uses none). */
@@ -32,7 +36,7 @@ export interface BenchOptions {
   out: string | null;
 }
 
-const PROFILES: Record<'quick' | 'full', Omit<BenchOptions, 'profile' | 'only' | 'temporal' | 'runtime' | 'workerNodeOptions' | 'out'>> = {
+const PROFILES: Record<'quick' | 'full', Omit<BenchOptions, 'profile' | 'only' | 'backend' | 'temporal' | 'runtime' | 'workerNodeOptions' | 'out'>> = {
   quick: {
     ceilingN: 200,
     ordersN: 200,
@@ -75,13 +79,16 @@ export const USAGE = `npm run bench -- [--quick | --full] [flags]
   --max-rate N            part 3: highest rate tried (full 25600, quick 400)
   --parked-n N            part 4: orders parked in needs_attention (full 10000, quick 200)
   --settle S              part 4: seconds parked before the worker's memory is read (full 15, quick 2)
+  --backend dev|postgres  the Temporal server: the CLI's dev server (default), or the production
+                          server on a private PostgreSQL cluster (as npm start -- --backend postgres)
   --temporal memory|file  dev server state in memory (default) or a SQLite file, as npm start
   --runtime built|tsx     worker and API compiled under node (default, as the Docker image) or through tsx
   --worker-node-options=FLAGS
                           extra node flags for the worker process, e.g.
                           --worker-node-options=--max-old-space-size=256 (diagnosis; the documented run uses none)
-  --out FILE              the report (default: docs/BENCHMARKS.md for a full run of every part,
-                          else .cellarhand/bench/last-run.md)`;
+  --out FILE              the report (default: docs/BENCHMARKS.md for a full run of every part —
+                          with the other backend's last full run beside it — else
+                          .cellarhand/bench/last-run.md)`;
 
 export function parseBenchArgs(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -99,6 +106,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       'max-rate': { type: 'string' },
       'parked-n': { type: 'string' },
       settle: { type: 'string' },
+      backend: { type: 'string' },
       temporal: { type: 'string' },
       runtime: { type: 'string' },
       'worker-node-options': { type: 'string' },
@@ -142,16 +150,18 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     refine: base.refine,
     parkedN: int('parked-n', values['parked-n'], base.parkedN),
     settleSec: int('settle', values.settle, base.settleSec, 0),
+    backend: choice('backend', values.backend, BACKENDS),
     temporal: choice('temporal', values.temporal, ['memory', 'file'] as const),
     runtime: choice('runtime', values.runtime, ['built', 'tsx'] as const),
     workerNodeOptions: values['worker-node-options']?.split(/\s+/).filter(Boolean) ?? [],
     out: values.out ?? null,
   };
   if (options.ordersConnections > options.ordersN) throw new Error('--orders-connections cannot exceed --orders-n');
+  if (options.backend === 'postgres' && values.temporal !== undefined) throw new Error('--temporal is for the dev server; PostgreSQL always keeps its state');
   return options;
 }
 
-/** True when the run is the documented full run: default sizes, every part. */
+/** True when the run is a documented full run (of either backend): default sizes, every part. */
 export function isDefaultFullRun(options: BenchOptions): boolean {
   const base = PROFILES.full;
   return (

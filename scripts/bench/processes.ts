@@ -1,12 +1,12 @@
 // The bench's own helper processes (the ceiling worker, the bare HMAC route) and the stacks it
 // starts: each a separate Node process, measured and stopped by its pid.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Client } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
-import { LocalStack, type PartName } from '../lib/local-stack';
+import { LocalStack, type Backend, type PartName } from '../lib/local-stack';
 import { projectRoot } from '../temporal-binaries';
 import type { ENTRIES } from './build';
 import { sleep } from './stats';
@@ -14,6 +14,7 @@ import { sleep } from './stats';
 export type Built = Record<keyof typeof ENTRIES, string>;
 
 export interface StackChoice {
+  backend: Backend;
   /** Temporal dev server state: in memory (LocalStack's default) or a SQLite file (as `npm start`). */
   temporal: 'memory' | 'file';
   /** How the worker and API run: compiled under node (as the Docker image), or through tsx (as `npm start`). */
@@ -35,12 +36,14 @@ export function recentOutput(): string {
 }
 
 /**
- * A fresh stack: dev server, sandbox, worker and API, each its own process. The sandbox keeps its
+ * A fresh stack: Temporal (the dev server, or the server on its own PostgreSQL cluster), sandbox,
+ * worker and API, each its own process. The sandbox keeps its
  * state in memory (no state file rewritten every 200 ms as the store grows), and the reconciliation
  * schedule is paused so that a catch-up run does not land at a random point of a measurement.
  */
 export async function startStack(choice: StackChoice, built: Built): Promise<LocalStack> {
   const stack = await LocalStack.start({
+    backend: choice.backend,
     persistent: choice.temporal === 'file',
     env: { SANDBOX_STATE_FILE: '', RECONCILE_ENABLED: 'false' },
     nodeArgs:
@@ -61,7 +64,7 @@ export async function killEverything(): Promise<void> {
   await Promise.all([...liveProcesses].map((p) => p.kill()));
   await Promise.all(
     [...liveStacks].map(async (stack) => {
-      for (const part of ['api', 'worker', 'sandbox', 'temporal'] as const) await stack.kill(part);
+      for (const part of ['api', 'worker', 'sandbox', 'temporal', 'postgres'] as const) await stack.kill(part);
       await stack.stop();
     }),
   );
@@ -69,7 +72,7 @@ export async function killEverything(): Promise<void> {
 
 /**
  * Stops a stack once its measurement is over: the worker and the API are killed (a graceful stop
- * would first work off their backlog), then the sandbox and the dev server stop as usual.
+ * would first work off their backlog), then the sandbox and Temporal stop as usual.
  */
 export async function stopStack(stack: LocalStack): Promise<void> {
   await stack.kill('api');
@@ -158,17 +161,32 @@ export function rssOf(pid: number | undefined): number {
   }
 }
 
-/** CPU seconds (user + system) a live process has used; NaN when it is gone. */
+/**
+ * CPU seconds (user + system) a live process has used, with its children's (PostgreSQL works in
+ * one child process per connection): those still running and those it has reaped. NaN when it is gone.
+ */
 export function cpuSecondsOf(pid: number | undefined): number {
+  const own = statFields(pid);
+  if (!own) return NaN;
+  // Fields after the command, counted from 1: ppid(4) utime(14) stime(15) cutime(16) cstime(17).
+  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const child = statFields(Number(entry));
+    if (child && Number(child[1]) === pid) ticks += Number(child[11]) + Number(child[12]);
+  }
+  return ticks / 100; // USER_HZ
+}
+
+function statFields(pid: number | undefined): string[] | null {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   } catch {
-    return NaN;
+    return null;
   }
 }
 
-/** Share of the machine's CPU per process over a window: the dev server, our parts, the bench itself. */
+/** Share of the machine's CPU per process over a window: Temporal, our parts, the bench itself. */
 export type CpuShares = Record<string, number>;
 
 /**
@@ -191,9 +209,19 @@ export function cpuWindow(pids: Record<string, number | undefined>): { stop(): C
   };
 }
 
+/** The report's names for the Temporal processes (CPU of PostgreSQL's own children is not counted: see the report). */
+export const TEMPORAL_CPU = 'Temporal server';
+export const POSTGRES_CPU = 'PostgreSQL';
+
 /** The stack's processes, named as the report names them. */
 export function stackPids(stack: LocalStack): Record<string, number | undefined> {
-  return { 'dev server': stack.pid('temporal'), worker: stack.pid('worker'), API: stack.pid('api'), sandbox: stack.pid('sandbox') };
+  return { ...temporalPids(stack), worker: stack.pid('worker'), API: stack.pid('api'), sandbox: stack.pid('sandbox') };
+}
+
+export function temporalPids(stack: LocalStack): Record<string, number | undefined> {
+  return stack.backend === 'postgres'
+    ? { [TEMPORAL_CPU]: stack.pid('temporal'), [POSTGRES_CPU]: stack.pid('postgres') }
+    : { [TEMPORAL_CPU]: stack.pid('temporal') };
 }
 
 /** Samples a value every `everyMs` until stopped; keeps the peak and the last. */

@@ -1,12 +1,17 @@
 // The Markdown the bench prints and writes: the machine, the flags, one table, a sentence per
 // target, the rate-search steps, and how each figure was measured.
+import type { Backend } from '../lib/local-stack';
 import type { Machine } from './machine';
 import type { BenchOptions } from './options';
 import type { AckResult, AckRun, RateSearch } from './parts/ack';
 import type { CeilingResult } from './parts/ceiling';
 import type { OrdersResult } from './parts/orders';
 import type { ParkedResult } from './parts/parked';
+import { POSTGRES_CPU, TEMPORAL_CPU } from './processes';
 import { mb, ms, perSec, secs } from './stats';
+
+/** How the report names each backend's Temporal server. */
+const SERVER_NAME: Record<Backend, string> = { dev: 'dev server', postgres: 'Temporal server' };
 
 export interface BenchResults {
   ceiling?: CeilingResult;
@@ -181,7 +186,7 @@ export function renderTable(input: ReportInput): string {
     rows.push([
       '4 · Parked, memory',
       `${parked.n.toLocaleString('en-US')} orders in \`needs_attention\`/\`product_missing\`; worker RSS after ${options.settleSec} s parked`,
-      `**${mb(parked.workerRssParked)}** (${parked.parked.toLocaleString('en-US')} parked; peak while parking ${mb(parked.workerRssSetupPeak)}; setup ${secs(parked.setupMs)}; dev server ${mb(parked.serverRssParked)})`,
+      `**${mb(parked.workerRssParked)}** (${parked.parked.toLocaleString('en-US')} parked; peak while parking ${mb(parked.workerRssSetupPeak)}; setup ${secs(parked.setupMs)}; ${SERVER_NAME[options.backend]} ${mb(parked.serverRssParked)})`,
       '< 400 MB',
       verdictOf(`${parked.n.toLocaleString('en-US')} parked`),
     ]);
@@ -226,7 +231,7 @@ function stepsTable(search: RateSearch, first: AckRun, withBacklog: boolean): st
   return [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
-function renderCpu(results: BenchResults): string | null {
+function renderCpu(results: BenchResults, backend: Backend): string | null {
   const rows: Array<[string, Record<string, number> | undefined]> = [
     ['1 · ceiling', results.ceiling?.cpu],
     ['2 · orders', results.orders?.cpu],
@@ -236,9 +241,9 @@ function renderCpu(results: BenchResults): string | null {
   ];
   const present = rows.filter((r): r is [string, Record<string, number>] => !!r[1]);
   if (!present.length) return null;
-  const columns = ['dev server', 'worker', 'API', 'sandbox', 'bench worker', 'bench'];
+  const columns = [TEMPORAL_CPU, ...(backend === 'postgres' ? [POSTGRES_CPU] : []), 'worker', 'API', 'sandbox', 'bench worker', 'bench'];
   const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : `${Math.round(v * 100)} %`);
-  const header = ['measurement', ...columns, 'total'];
+  const header = ['measurement', ...columns.map((c) => (c === TEMPORAL_CPU ? SERVER_NAME[backend] : c)), 'total'];
   const body = present.map(([name, cpu]) => [
     name,
     ...columns.map((c) => pct(cpu[c])),
@@ -272,11 +277,14 @@ export function renderReport(input: ReportInput): string {
   lines.push(`| CPU | ${machine.cores} cores (${machine.model}) |`);
   lines.push(`| memory | ${gib} GiB |`);
   lines.push(`| Node | ${machine.node} |`);
-  lines.push(`| Temporal CLI (dev server) | ${machine.temporalCli} |`);
+  if (machine.temporalServer) lines.push(`| Temporal server | ${machine.temporalServer} |`);
+  else lines.push(`| Temporal CLI (dev server) | ${machine.temporalCli} |`);
   lines.push(`| OS | ${machine.os} |`);
   lines.push(`| flags | \`${input.flags}\` |`);
   lines.push(
-    `| dev server | fresh per stack, ${options.temporal === 'memory' ? 'state in memory (the dev server default)' : 'state in a SQLite file (WAL, synchronous=NORMAL)'}, headless |`,
+    options.backend === 'postgres'
+      ? '| Temporal server | fresh per stack: all four services in one process on a private PostgreSQL cluster of its own (initdb per stack, default settings, fsync on), configured from deploy/temporal-server/ as docker-compose.yml is |'
+      : `| dev server | fresh per stack, ${options.temporal === 'memory' ? 'state in memory (the dev server default)' : 'state in a SQLite file (WAL, synchronous=NORMAL)'}, headless |`,
   );
   lines.push(
     `| worker and API | ${options.runtime === 'built' ? 'compiled TypeScript under plain `node`, as the Docker image runs them' : 'through tsx, as `npm start` runs them'}; sandbox through tsx${options.workerNodeOptions.length ? `; **worker with \`${options.workerNodeOptions.join(' ')}\` (diagnosis, not the production default)**` : ''} |`,
@@ -303,7 +311,7 @@ export function renderReport(input: ReportInput): string {
       '',
     );
   }
-  const cpuTable = renderCpu(results);
+  const cpuTable = renderCpu(results, options.backend);
   if (cpuTable) {
     lines.push('## Where the CPU went', '');
     lines.push(
@@ -319,16 +327,17 @@ export function renderReport(input: ReportInput): string {
 
 const METHOD = `## How it is measured
 
-Every part runs against fresh processes started by \`scripts/lib/local-stack.ts\`: a headless Temporal dev server on free ports, the sandbox (Shopify, Vinoshipper and Resend stand-ins, no artificial latency), cellarhand's worker and its API, each its own process, all on this one machine together with the load generator. Sizes are flags (\`npm run bench -- --help\`).
+Every part runs against fresh processes started by \`scripts/lib/local-stack.ts\`: a Temporal server on free ports — the CLI's headless dev server, or with \`--backend postgres\` the production server (all four services in one process) on a PostgreSQL cluster of its own — the sandbox (Shopify, Vinoshipper and Resend stand-ins, no artificial latency), cellarhand's worker and its API, each its own process, all on this one machine together with the load generator. Sizes are flags (\`npm run bench -- --help\`).
 
 - **Dev server state.** In memory, the dev server's own default and LocalStack's. \`--temporal file\` runs the same parts against a SQLite file (WAL, as \`npm start\` keeps it); in a check while the bench was built, parts 1 and 2 came out within 10 % of each other either way.
 - **Stacks.** Parts 1 and 2 share one stack; part 3 starts a fresh one for each run of our route; part 4 has its own. In every stack the sandbox keeps its state in memory (no state file) and the reconciliation schedule is paused (\`RECONCILE_ENABLED=false\`), so that a catch-up run does not land at a random point of a measurement; its cost is not measured here. Everything else is the default configuration.
 - **How our processes run.** The worker and the API run compiled (the bench compiles what they import with the options of \`npm run build\` into \`.cellarhand/bench/build\`) under plain \`node\`, as the Docker image runs \`node dist/worker/main.js\`. This matters for memory: through tsx (\`npm start\`, \`--runtime tsx\`) the idle worker is about 100 MB larger. The worker bundles the workflow code with webpack at start, as in production.
-- **1 · Ceiling.** \`scripts/bench/ceiling-workflows.ts\`: a workflow that runs one no-op activity and returns. A separate bench worker process (\`scripts/bench/ceiling-worker.ts\`, started like cellarhand's worker, with the same connection code, payload codec and worker options: \`maxCachedWorkflows\` 500, 20 concurrent activities) polls its own task queue on the same dev server; cellarhand's worker is running but idle. N workflows are started with 100 start calls in flight; the time runs from the first start until a visibility count (polled every 200 ms) sees all N completed. The bench worker is stopped before part 2.
+- **1 · Ceiling.** \`scripts/bench/ceiling-workflows.ts\`: a workflow that runs one no-op activity and returns. A separate bench worker process (\`scripts/bench/ceiling-worker.ts\`, started like cellarhand's worker, with the same connection code, payload codec and worker options: \`maxCachedWorkflows\` 500, 20 concurrent activities) polls its own task queue on the same Temporal server; cellarhand's worker is running but idle. N workflows are started with 100 start calls in flight; the time runs from the first start until a visibility count (polled every 200 ms) sees all N completed. The bench worker is stopped before part 2.
 - **2 · Orders.** N distinct orders are placed in the sandbox store without a webhook, read back in the REST shape a webhook carries, and signed (setup). autocannon then delivers each exactly once to \`POST /webhooks/shopify\` over a fixed number of keep-alive connections (Shopify does not document its delivery concurrency; 10 stands for a burst of orders). Every order has two lines of SKUs the Vinoshipper sandbox stocks without limit, so each goes the whole way: catalogue check, submission, write-back to Shopify (whose \`orders/updated\` echo comes back through the API) and Vinoshipper's webhook hint (also through the API). The time runs from the first delivery until a visibility count (\`OrderStatus="submitted"\`, polled every 200 ms) sees all N.
 - **3 · Webhook acknowledgement.** Latency of \`POST /webhooks/shopify\` from the moment each request was due to the end of its answer, at a fixed offered rate with open-loop arrivals (\`scripts/bench/open-loop.ts\`: request *i* is sent at start + *i*/rate whether or not earlier ones were answered, over up to 1,024 keep-alive connections). Every delivery is a new order, so every request makes a real signal-with-start that starts a workflow, and the worker works on those orders meanwhile, as it would. autocannon's own fixed-rate mode is not used here: it sends each connection's per-second quota back to back at the top of every second, so the offered "rate" arrives in bursts (the comparison under the steps tables shows what that does to the bare route's p99). The bare route (\`scripts/bench/bare-hmac-server.ts\`) is an express app in its own process with \`express.raw\` and the same \`verifyShopifyHmac\`, answering 200; it gets the same bodies at the same rates while no stack is running, so it is the floor of this machine, and the ratio is the whole cost of our handler and of the work it hands to Temporal.
 - **4 · Parked orders.** Orders whose only SKU is unknown to Vinoshipper park in \`needs_attention\`/\`product_missing\` after one catalogue check and one issue email. Creating them is setup: they are placed in the sandbox store and handed to Temporal with \`OrderWorkflows.deliverSnapshot\`, the call the webhook route makes, 50 in flight. When all are parked and have sat for the settle time, the worker's resident memory (\`VmRSS\`) is read. The correction is the fix the README describes for a product missing in Vinoshipper: the product is added in the Vinoshipper sandbox, then every order gets \`retry\` (the ops API's signal), sent with the Temporal client, 50 in flight. The total runs from the first retry to the last order's \`OrderStatus=submitted\` upsert; per order, from its retry signal to that upsert, both read from its history (server timestamps, millisecond resolution).
-- **Webhook acknowledgement, worker stopped** is a diagnosis, not a target: the same load on a fresh stack whose worker was killed after start. The API and the dev server then have the machine to themselves, though the dev server still stores each new workflow's first task, which nobody polls. Set beside the main row it shows how much of our route's latency is the handler and Temporal, and how much is the worker competing for the same cores.
+- **Webhook acknowledgement, worker stopped** is a diagnosis, not a target: the same load on a fresh stack whose worker was killed after start. The API and Temporal then have the machine to themselves, though Temporal still stores each new workflow's first task, which nobody polls. Set beside the main row it shows how much of our route's latency is the handler and Temporal, and how much is the worker competing for the same cores.
 - **Memory** is resident set size from \`/proc/<pid>/status\`, in MB of 10^6 bytes. It includes heap that V8 has not collected yet: with no \`--max-old-space-size\`, Node sizes the heap from the machine's memory (about 4.3 GB here), and V8 lets garbage accumulate long before it must. To see how much of the worker's RSS that is, run part 4 with \`--worker-node-options=--max-old-space-size=256\`.
 - **The dev server** keeps its state in SQLite through a single connection (temporalio/temporal#9686), which serializes its writes; the CPU table shows how much of the machine it took in each measurement, and the total column whether both cores were busy. Every process here shares the same 2 cores, so the throughput figures are those of this machine running the dev server, cellarhand and the load generator together; a production Temporal cluster (PostgreSQL, or Temporal Cloud) on its own machines behaves differently.
+- **The PostgreSQL backend** runs the server that docker-compose.yml runs (the same version, built-in config template, settings, dynamic config and schema), on the same 2 cores as everything else: PostgreSQL's CPU is its postmaster with every backend process (one per connection), counted through their parent. Its figures and the dev server's come from separate runs of the same parts on the same machine; docs/BENCHMARKS.md sets them side by side.
 - **Other load.** The machine's busy CPU time (\`/proc/stat\`) minus the CPU time of the bench and every process it started is what other work on the machine used during the run; the table at the top gives it.`;

@@ -2,18 +2,22 @@
 // that bounds the run, and the report — what was injected, what was counted, which checks held.
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import { LocalStack, type LocalStackOptions } from '../lib/local-stack';
+import { LocalStack, SERVER_LABEL, type Backend, type LocalStackOptions } from '../lib/local-stack';
 import { projectRoot } from '../temporal-binaries';
 
 export interface RunSizes {
   /** `--short`: the CI form, smaller batches. */
   short: boolean;
+  /** `--backend`: which Temporal server the stacks run (default the dev server). */
+  backend: Backend;
 }
 
 export interface FaultRun {
   id: string;
   /** One line: what the run does, as in the issue. */
   title: string;
+  /** The backends it applies to (default all): killing PostgreSQL needs PostgreSQL. */
+  backends?: Backend[];
   /** The run fails with a clear message once this is exceeded. */
   deadlineMs(sizes: RunSizes): number;
   run(ctx: RunContext, sizes: RunSizes): Promise<void>;
@@ -44,6 +48,7 @@ export class RunContext {
   constructor(
     readonly run: FaultRun,
     deadlineMs: number,
+    readonly backend: Backend = 'dev',
   ) {
     this.deadline = this.startedAt + deadlineMs;
     const dir = path.join(projectRoot(), '.cellarhand', 'fault-runs');
@@ -78,10 +83,11 @@ export class RunContext {
   }
 
   /** A fresh stack for this run, stopped by `close()` whatever happens. */
-  async startStack(opts: Omit<LocalStackOptions, 'log'> = {}): Promise<LocalStack> {
+  async startStack(opts: Omit<LocalStackOptions, 'log' | 'backend'> = {}): Promise<LocalStack> {
     this.throwIfAborted();
     const stack = await LocalStack.start({
       ...opts,
+      backend: this.backend,
       env: { ...BASE_ENV, ...opts.env },
       log: (part, line) => this.log.write(`[${part}] ${line}\n`),
     });
@@ -91,7 +97,7 @@ export class RunContext {
     }
     this.stacks.push(stack);
     this.step(
-      `stack up: Temporal ${stack.config.temporal.address}${opts.persistent ? ' (persistent SQLite)' : ''}, sandbox ${stack.sandboxUrl}, worker, API ${stack.apiUrl}`,
+      `stack up: ${SERVER_LABEL[this.backend]} ${stack.config.temporal.address}${this.backend === 'postgres' ? ` on PostgreSQL (pid ${stack.pid('postgres')})` : opts.persistent ? ' (persistent SQLite)' : ''}, sandbox ${stack.sandboxUrl}, worker, API ${stack.apiUrl}`,
     );
     return stack;
   }
@@ -137,7 +143,7 @@ export class RunContext {
     this.closing ??= (async () => {
       for (const stack of this.stacks) {
         // Interrupted or overdue: no graceful shutdown (the API can take seconds to drain), just end them.
-        if (this.aborted) for (const part of ['api', 'worker', 'sandbox', 'temporal'] as const) await stack.kill(part).catch(() => undefined);
+        if (this.aborted) for (const part of ['api', 'worker', 'sandbox', 'temporal', 'postgres'] as const) await stack.kill(part).catch(() => undefined);
         await stack.stop().catch((err) => console.error(`  could not stop a stack cleanly: ${(err as Error).message}`));
       }
       this.stacks = [];

@@ -1,7 +1,9 @@
-// Runs 1 and 2 share a shape: place a batch, and once a third of it is in Vinoshipper (the rest
-// placed or arriving, their workflows between the webhook and the write-back: in flight), break
-// something; then let the batch finish. Progress is read from the sandbox, not from visibility,
-// which lags behind.
+// Runs 1, 2, 7 and 8 share a shape: place a batch, and once a third of it is in Vinoshipper (the
+// rest placed or arriving, their workflows between the webhook and the write-back: in flight),
+// break something; then let the batch finish. Progress is read from the sandbox, not from
+// visibility, which lags behind.
+import { tsToMs } from '@temporalio/common/lib/time';
+import type { LocalStack } from '../lib/local-stack';
 import type { RunContext } from './harness';
 import type { Placed, World } from './observe';
 
@@ -24,6 +26,8 @@ export async function batchWithFault(
   fault: (atFault: Progress) => Promise<void>,
 ): Promise<{ placed: Placed[]; atFault: Progress }> {
   await world.stockUp();
+  // Orders placed before the batch (other groups of the run) are not the batch's.
+  const before = await world.progress();
   const third = Math.ceil(n / 3);
   const placing = (async () => {
     const first = await world.placeOrders(ctx, burst, { concurrency: 4 });
@@ -35,7 +39,12 @@ export async function batchWithFault(
   const atFault = await ctx.waitFor(
     `${third} of ${n} orders in Vinoshipper`,
     async () => {
-      const progress = await world.progress();
+      const now = await world.progress();
+      const progress = {
+        placed: now.placed - before.placed,
+        inVinoshipper: now.inVinoshipper - before.inVinoshipper,
+        writtenBack: now.writtenBack - before.writtenBack,
+      };
       return progress.inVinoshipper >= third ? progress : null;
     },
     { everyMs: 50 },
@@ -51,4 +60,46 @@ export async function batchWithFault(
 
 export function describeProgress(p: Progress, n: number): string {
   return `${p.placed} of ${n} placed, ${p.inVinoshipper} in Vinoshipper, ${p.writtenBack} written back to Shopify (${p.placed - p.writtenBack} placed but not through, ${n - p.placed} still to come)`;
+}
+
+/**
+ * After a fault in Temporal or its database: the same worker and API processes (no restart by
+ * anyone) poll again and answer from Temporal again, within a minute.
+ */
+export async function checkSurvivors(ctx: RunContext, stack: LocalStack, pids: { worker?: number; api?: number }, since: number): Promise<void> {
+  const client = await stack.client();
+  const polling = await ctx
+    .waitFor(
+      'the worker polling again',
+      async () => {
+        const { pollers } = await client.workflowService.describeTaskQueue({
+          namespace: stack.config.temporal.namespace,
+          taskQueue: { name: stack.config.temporal.taskQueue },
+        });
+        return pollers.some((p) => tsToMs(p.lastAccessTime) >= since);
+      },
+      { withinMs: 60_000 },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+  ctx.check(
+    stack.isRunning('worker') && stack.pid('worker') === pids.worker && polling,
+    `the worker process (pid ${pids.worker}) survived and polls again${stack.isRunning('worker') ? '' : ' — it EXITED'}`,
+  );
+  const answering = await ctx
+    .waitFor(
+      'the API answering from Temporal again',
+      async () => (await fetch(`${stack.apiUrl}/api/orders?limit=1`, { headers: { authorization: `Bearer ${stack.config.api.opsToken}` } })).ok,
+      { withinMs: 60_000 },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+  ctx.check(
+    stack.isRunning('api') && stack.pid('api') === pids.api && answering,
+    `the API process (pid ${pids.api}) survived and reads from Temporal again${stack.isRunning('api') ? '' : ' — it EXITED'}`,
+  );
 }

@@ -119,13 +119,17 @@ export class World {
     return (await client.workflow.count(`WorkflowType="${ORDER_WORKFLOW_TYPE}" AND OrderStatus="${status}"`)).count;
   }
 
-  /** Where a batch stands, from the sandbox (no visibility lag): orders in the store, in Vinoshipper, written back. */
-  async progress(): Promise<{ placed: number; inVinoshipper: number; writtenBack: number }> {
+  /**
+   * Where a batch stands, from the sandbox (no visibility lag): orders of `sku` in the store, in
+   * Vinoshipper (orders of other SKUs that are there count too), written back.
+   */
+  async progress(sku = BATCH_SKU): Promise<{ placed: number; inVinoshipper: number; writtenBack: number }> {
     const [shopify, vinoshipper] = await Promise.all([this.shopifyOrders(), this.vinoshipperOrders()]);
+    const ofSku = shopify.filter((o) => (o.line_items ?? []).some((l: { sku?: string }) => l.sku === sku));
     return {
-      placed: shopify.length,
+      placed: ofSku.length,
       inVinoshipper: vinoshipper.length,
-      writtenBack: shopify.filter((o) => /(^|,\s*)vinoshipper:/i.test(String(o.tags ?? ''))).length,
+      writtenBack: ofSku.filter((o) => /(^|,\s*)vinoshipper:/i.test(String(o.tags ?? ''))).length,
     };
   }
 
@@ -227,62 +231,116 @@ export interface Expectation {
   inVinoshipper: boolean;
   /** Exactly this many emails per order (default: not checked beyond "no email twice"). */
   emailsPerOrder?: number;
+  /** Exactly this many Shopify refunds per order (default 0). */
+  refundsPerOrder?: number;
+  /** Orders in Vinoshipper: each cancelled there exactly once (default: none cancelled). */
+  cancelledInVinoshipper?: boolean;
+}
+
+export interface Group {
+  /** How the checks name the group when there are several, e.g. "refunded orders". */
+  label: string;
+  placed: Placed[];
+  expect: Expectation;
+}
+
+/** The one-group form of verifyGroups. */
+export function verifyOrders(ctx: RunContext, world: World, placed: Placed[], expect: Expectation): Promise<void> {
+  return verifyGroups(ctx, world, [{ label: 'orders', placed, expect }]);
 }
 
 /**
  * Counts what the run left and checks that each placed order exists exactly once everywhere it
  * should: one workflow with one run, the expected status, one Vinoshipper order under its number
- * and no other, one `vinoshipper:` tag and the metafield on the Shopify order, no email twice.
+ * (and no other), one `vinoshipper:` tag and the metafield on the Shopify order, the expected
+ * refunds, no email twice. Several groups (orders expected to end differently) are checked against
+ * each other too: no Vinoshipper order or workflow outside all of them.
  */
-export async function verifyOrders(ctx: RunContext, world: World, placed: Placed[], expect: Expectation): Promise<void> {
-  const n = placed.length;
-  const placedIds = new Set(placed.map((p) => p.id));
+export async function verifyGroups(ctx: RunContext, world: World, groups: Group[]): Promise<void> {
+  const all = groups.flatMap((g) => g.placed);
+  const allIds = new Set(all.map((p) => p.id));
   const [workflows, vinoshipper, shopify, emails] = await Promise.all([world.workflows(), world.vinoshipperOrders(), world.shopifyOrders(), world.emails()]);
+  const several = groups.length > 1;
+  const named = (g: Group, text: string) => (several ? `${g.label}: ${text}` : text);
 
   // Temporal: one workflow per order, one run each, none for anything else.
-  const missing = placed.filter((p) => !workflows.has(p.id));
-  const multiRun = placed.filter((p) => (workflows.get(p.id)?.runs ?? 0) > 1);
-  const strangers = [...workflows.keys()].filter((id) => !placedIds.has(id));
-  ctx.count(`orders placed ${n}; order workflows ${workflows.size} (runs per order: ${histogram(placed.map((p) => workflows.get(p.id)?.runs ?? 0))})`);
+  const missing = all.filter((p) => !workflows.has(p.id));
+  const multiRun = all.filter((p) => (workflows.get(p.id)?.runs ?? 0) > 1);
+  const strangers = [...workflows.keys()].filter((id) => !allIds.has(id));
+  ctx.count(`orders placed ${all.length}; order workflows ${workflows.size} (runs per order: ${histogram(all.map((p) => workflows.get(p.id)?.runs ?? 0))})`);
   ctx.check(missing.length === 0, `no order lost: every order has its workflow${missing.length ? ` — missing: ${names(missing)}` : ''}`);
   ctx.check(
     multiRun.length === 0 && strangers.length === 0,
     `no workflow doubled: one run per order, none for another id${multiRun.length ? ` — several runs: ${names(multiRun)}` : ''}${strangers.length ? ` — unexpected: ${strangers.join(', ')}` : ''}`,
   );
 
+  // Vinoshipper: the order numbers are ours (CH-<Shopify number>); a second number for one order would show up as a stranger.
+  const byNumber = new Map(vinoshipper.map((o) => [o.orderNumber, o]));
+  const expectedNumbers = new Set(groups.filter((g) => g.expect.inVinoshipper).flatMap((g) => g.placed.map((p) => p.vinoshipperOrderNumber)));
+  const extra = vinoshipper.filter((o) => !expectedNumbers.has(o.orderNumber));
+  ctx.count(`Vinoshipper orders ${vinoshipper.length} for ${expectedNumbers.size} orders expected there`);
+  ctx.check(
+    extra.length === 0,
+    expectedNumbers.size
+      ? `no Vinoshipper order doubled or stray (one number per order)${extra.length ? ` — extra: ${extra.map((o) => o.orderNumber).join(', ')}` : ''}`
+      : 'nothing reached Vinoshipper',
+  );
+
+  const byId = new Map(shopify.map((o) => [String(o.id), o]));
+  for (const g of groups) verifyGroup(ctx, g, { workflows, byNumber, byId, emails, named: (text) => named(g, text) });
+
+  // Emails: never the same one twice (Resend dedups by idempotency key; each email must carry one).
+  const orderEmails = emails.filter((e) => all.some((p) => e.subject.includes(`Order ${p.name}:`)));
+  const keys = orderEmails.map((e) => e.idempotencyKey);
+  const doubled = keys.length - new Set(keys).size;
+  const keyless = keys.filter((k) => !k).length;
+  ctx.check(
+    doubled === 0 && keyless === 0,
+    `no email sent twice${doubled ? ` — ${doubled} repeated idempotency keys` : ''}${keyless ? ` — ${keyless} without a key` : ''}`,
+  );
+}
+
+function verifyGroup(
+  ctx: RunContext,
+  { placed, expect }: Group,
+  seen: {
+    workflows: Map<string, WorkflowSeen>;
+    byNumber: Map<string, VinoshipperSeen>;
+    byId: Map<string, any>;
+    emails: CapturedEmail[];
+    named: (text: string) => string;
+  },
+): void {
+  const { workflows, byNumber, byId, named } = seen;
+  const n = placed.length;
   const label = expect.issueType ? `${expect.status}/${expect.issueType}` : expect.status;
   const inStatus = placed.filter(
     (p) => workflows.get(p.id)?.status === expect.status && (!expect.issueType || workflows.get(p.id)?.issueType === expect.issueType),
   );
-  ctx.count(`reached ${label}: ${inStatus.length}/${n}`);
-  ctx.check(inStatus.length === n, `every order ${label}${inStatus.length < n ? ` — not: ${names(placed.filter((p) => !inStatus.includes(p)))}` : ''}`);
+  ctx.count(named(`reached ${label}: ${inStatus.length}/${n}`));
+  ctx.check(inStatus.length === n, named(`every order ${label}${inStatus.length < n ? ` — not: ${names(placed.filter((p) => !inStatus.includes(p)))}` : ''}`));
 
-  // Vinoshipper: the order numbers are ours (CH-<Shopify number>); a second number for one order would show up as a stranger.
-  const byNumber = new Map(vinoshipper.map((o) => [o.orderNumber, o]));
-  const expectedNumbers = new Set(placed.map((p) => p.vinoshipperOrderNumber));
   if (expect.inVinoshipper) {
     const absent = placed.filter((p) => !byNumber.has(p.vinoshipperOrderNumber));
-    const extra = vinoshipper.filter((o) => !expectedNumbers.has(o.orderNumber));
-    ctx.count(
-      `Vinoshipper orders ${vinoshipper.length} for ${n} orders (PUTs per order: ${histogram(placed.map((p) => byNumber.get(p.vinoshipperOrderNumber)?.submissions ?? 0))})`,
-    );
-    ctx.check(absent.length === 0, `every order is in Vinoshipper under its number${absent.length ? ` — absent: ${names(absent)}` : ''}`);
+    ctx.count(named(`PUTs to Vinoshipper per order: ${histogram(placed.map((p) => byNumber.get(p.vinoshipperOrderNumber)?.submissions ?? 0))}`));
+    ctx.check(absent.length === 0, named(`every order is in Vinoshipper under its number${absent.length ? ` — absent: ${names(absent)}` : ''}`));
+    const cancellations = placed.map((p) => byNumber.get(p.vinoshipperOrderNumber)?.cancellations ?? 0);
+    const cancelled = expect.cancelledInVinoshipper ? 1 : 0;
+    if (cancelled || cancellations.some((c) => c > 0)) ctx.count(named(`Vinoshipper cancellations per order: ${histogram(cancellations)}`));
     ctx.check(
-      extra.length === 0,
-      `no Vinoshipper order doubled or stray (one number per order)${extra.length ? ` — extra: ${extra.map((o) => o.orderNumber).join(', ')}` : ''}`,
+      cancellations.every((c) => c === cancelled),
+      named(
+        `${cancelled ? 'each Vinoshipper order cancelled once' : 'no Vinoshipper order cancelled'}${cancellations.some((c) => c !== cancelled) ? ` — wrong: ${names(placed.filter((_, i) => cancellations[i] !== cancelled))}` : ''}`,
+      ),
     );
     const workflowNumbers = placed.filter((p) => workflows.get(p.id)?.vinoshipperOrderNumber !== p.vinoshipperOrderNumber);
     ctx.check(
       workflowNumbers.length === 0,
-      `each workflow records its order's one Vinoshipper number${workflowNumbers.length ? ` — differs: ${names(workflowNumbers)}` : ''}`,
+      named(`each workflow records its order's one Vinoshipper number${workflowNumbers.length ? ` — differs: ${names(workflowNumbers)}` : ''}`),
     );
-  } else {
-    ctx.count(`Vinoshipper orders ${vinoshipper.length}`);
-    ctx.check(vinoshipper.length === 0, 'nothing reached Vinoshipper');
   }
 
   // Shopify write-back: exactly one vinoshipper: tag, the metafield with the same number.
-  const byId = new Map(shopify.map((o) => [String(o.id), o]));
   const writeBacks = placed.map((p) => {
     const order = byId.get(p.id);
     const tags = String(order?.tags ?? '')
@@ -303,32 +361,33 @@ export async function verifyOrders(ctx: RunContext, world: World, placed: Placed
     const none = writeBacks.filter((w) => w.tags.length === 0);
     const several = writeBacks.filter((w) => w.tags.length > 1);
     ctx.count(
-      `Shopify write-backs: ${right.length}/${n} orders with one vinoshipper: tag + metafield (${none.length} without, ${several.length} with several)`,
+      named(`Shopify write-backs: ${right.length}/${n} orders with one vinoshipper: tag + metafield (${none.length} without, ${several.length} with several)`),
     );
     ctx.check(
       right.length === n,
-      `one Shopify write-back per order${right.length < n ? ` — wrong: ${names(writeBacks.filter((w) => !right.includes(w)).map((w) => w.p))}` : ''}`,
+      named(`one Shopify write-back per order${right.length < n ? ` — wrong: ${names(writeBacks.filter((w) => !right.includes(w)).map((w) => w.p))}` : ''}`),
     );
   } else {
     const any = writeBacks.filter((w) => w.tags.length || w.metafields.length);
-    ctx.check(any.length === 0, 'no Shopify write-back for orders not in Vinoshipper');
+    ctx.check(any.length === 0, named('no Shopify write-back for orders not in Vinoshipper'));
   }
 
-  // Emails: never the same one twice (Resend dedups by idempotency key; each email must carry one).
-  const orderEmails = emails.filter((e) => placed.some((p) => e.subject.includes(`Order ${p.name}:`)));
-  const keys = orderEmails.map((e) => e.idempotencyKey);
-  const doubled = keys.length - new Set(keys).size;
-  const keyless = keys.filter((k) => !k).length;
-  ctx.count(
-    `emails ${orderEmails.length} (per order: ${histogram(placed.map((p) => orderEmails.filter((e) => e.subject.includes(`Order ${p.name}:`)).length))})`,
-  );
+  // Refunds in Shopify: none unless asked for, and then exactly as many as expected.
+  const refundsPerOrder = expect.refundsPerOrder ?? 0;
+  const refunds = placed.map((p) => byId.get(p.id)?.refunds?.length ?? 0);
+  if (refundsPerOrder || refunds.some((r) => r > 0)) ctx.count(named(`Shopify refunds per order: ${histogram(refunds)}`));
   ctx.check(
-    doubled === 0 && keyless === 0,
-    `no email sent twice${doubled ? ` — ${doubled} repeated idempotency keys` : ''}${keyless ? ` — ${keyless} without a key` : ''}`,
+    refunds.every((r) => r === refundsPerOrder),
+    named(
+      `${refundsPerOrder ? `exactly ${refundsPerOrder} refund` : 'no refund'} per order in Shopify${refunds.some((r) => r !== refundsPerOrder) ? ` — wrong: ${names(placed.filter((_, i) => refunds[i] !== refundsPerOrder))}` : ''}`,
+    ),
   );
+
+  const perOrder = placed.map((p) => seen.emails.filter((e) => e.subject.includes(`Order ${p.name}:`)).length);
+  ctx.count(named(`emails ${perOrder.reduce((a, b) => a + b, 0)} (per order: ${histogram(perOrder)})`));
   if (expect.emailsPerOrder !== undefined) {
-    const wrong = placed.filter((p) => orderEmails.filter((e) => e.subject.includes(`Order ${p.name}:`)).length !== expect.emailsPerOrder);
-    ctx.check(wrong.length === 0, `exactly ${expect.emailsPerOrder} email per order${wrong.length ? ` — wrong: ${names(wrong)}` : ''}`);
+    const wrong = placed.filter((_, i) => perOrder[i] !== expect.emailsPerOrder);
+    ctx.check(wrong.length === 0, named(`exactly ${expect.emailsPerOrder} email per order${wrong.length ? ` — wrong: ${names(wrong)}` : ''}`));
   }
 }
 

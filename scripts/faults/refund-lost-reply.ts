@@ -57,6 +57,6 @@ export const refundLostReply: FaultRun = {
       cancellations.every((c) => c === 1),
       'each Vinoshipper order cancelled once',
     );
-    await verifyOrders(ctx, world, placed, { status: 'refunded', inVinoshipper: true, emailsPerOrder: 1 });
+    await verifyOrders(ctx, world, placed, { status: 'refunded', inVinoshipper: true, emailsPerOrder: 1, refundsPerOrder: 1, cancelledInVinoshipper: true });
   },
 };

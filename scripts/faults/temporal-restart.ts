@@ -1,16 +1,16 @@
-// Run 2: stop the Temporal dev server (persistent SQLite database) in the middle of a batch, keep it
-// down a few seconds, start it again. The worker and the API reconnect by themselves (nobody
+// Run 2: stop the Temporal server (the dev server with a persistent SQLite database, or the server on
+// PostgreSQL) in the middle of a batch, keep it down a few seconds, start it again. The worker and the API reconnect by themselves (nobody
 // restarts them) and every order completes; webhooks that got a 503 meanwhile are re-delivered.
-import { tsToMs } from '@temporalio/common/lib/time';
+import { SERVER_LABEL } from '../lib/local-stack';
 import type { FaultRun } from './harness';
-import { batchSize, batchWithFault, describeProgress } from './mid-batch';
+import { batchSize, batchWithFault, checkSurvivors, describeProgress } from './mid-batch';
 import { describeDeliveries, verifyOrders, World } from './observe';
 
 const DOWN_MS = 5_000;
 
 export const temporalRestart: FaultRun = {
   id: 'temporal-restart',
-  title: 'stop and restart the Temporal dev server (persistent database) mid-batch',
+  title: 'stop and restart the Temporal server (persistent database) mid-batch',
   deadlineMs: ({ short }) => (short ? 120_000 : 240_000),
   async run(ctx, { short }) {
     const n = batchSize(short);
@@ -19,52 +19,19 @@ export const temporalRestart: FaultRun = {
     const pids = { worker: stack.pid('worker'), api: stack.pid('api') };
     let restartedAt = 0;
     let outageMs = 0;
+    const server = SERVER_LABEL[stack.backend];
     const { placed, atFault } = await batchWithFault(ctx, world, n, { burst: n / 2, spreadMs: 8_000 }, async () => {
       const stoppedAt = Date.now();
-      ctx.step(`stopping the dev server (SIGINT), down for ${DOWN_MS / 1000} s`);
+      ctx.step(`stopping the ${server} (SIGINT), down for ${DOWN_MS / 1000} s`);
       await stack.restartTemporal({ downMs: DOWN_MS });
       restartedAt = Date.now();
       outageMs = restartedAt - stoppedAt;
-      ctx.step(`dev server back on the same port after ${(outageMs / 1000).toFixed(1)} s`);
+      ctx.step(`${server} back on the same port after ${(outageMs / 1000).toFixed(1)} s`);
     });
-    ctx.inject(`dev server stopped at ${describeProgress(atFault, n)}; unreachable for ${(outageMs / 1000).toFixed(1)} s (${DOWN_MS / 1000} s down + restart)`);
+    ctx.inject(`${server} stopped at ${describeProgress(atFault, n)}; unreachable for ${(outageMs / 1000).toFixed(1)} s (${DOWN_MS / 1000} s down + restart)`);
 
     // The same worker and API processes must come back by themselves.
-    const client = await stack.client();
-    const polling = await ctx
-      .waitFor(
-        'the worker polling the restarted server',
-        async () => {
-          const { pollers } = await client.workflowService.describeTaskQueue({
-            namespace: stack.config.temporal.namespace,
-            taskQueue: { name: stack.config.temporal.taskQueue },
-          });
-          return pollers.some((p) => tsToMs(p.lastAccessTime) >= restartedAt);
-        },
-        { withinMs: 60_000 },
-      )
-      .then(
-        () => true,
-        () => false,
-      );
-    ctx.check(
-      stack.isRunning('worker') && stack.pid('worker') === pids.worker && polling,
-      `the worker process (pid ${pids.worker}) survived and polls the restarted server${stack.isRunning('worker') ? '' : ' — it EXITED'}`,
-    );
-    const answering = await ctx
-      .waitFor(
-        'the API answering from Temporal again',
-        async () => (await fetch(`${stack.apiUrl}/api/orders?limit=1`, { headers: { authorization: `Bearer ${stack.config.api.opsToken}` } })).ok,
-        { withinMs: 60_000 },
-      )
-      .then(
-        () => true,
-        () => false,
-      );
-    ctx.check(
-      stack.isRunning('api') && stack.pid('api') === pids.api && answering,
-      `the API process (pid ${pids.api}) survived and reads from the restarted server${stack.isRunning('api') ? '' : ' — it EXITED'}`,
-    );
+    await checkSurvivors(ctx, stack, pids, restartedAt);
 
     await world.settle(ctx, placed, 'submitted');
     const creates = (await world.deliveries()).filter((d) => d.topic === 'orders/create');

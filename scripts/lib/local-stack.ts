@@ -1,9 +1,9 @@
 // The stack as separate processes on free ports, for the benchmark and the fault-injection runs:
-// a fresh Temporal dev server (headless), the sandbox, the worker and the API — each part its own
-// Node process, so one can be measured (RSS), killed with SIGKILL, stopped and started again.
-import { spawn, type ChildProcess } from 'node:child_process';
+// a fresh Temporal server — the CLI's dev server (headless), or the production server on a private
+// PostgreSQL cluster (backend 'postgres') — then the sandbox, the worker and the API, each part its
+// own process, so one can be measured (RSS), killed with SIGKILL, stopped and started again.
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,27 +14,44 @@ import { loadConfig, type Config } from '../../config';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 import { createDataConverter } from '../../temporal/data-converter';
 import { projectRoot, temporalCli } from '../temporal-binaries';
+import { temporalServerBinaries } from '../temporal-server/binaries';
+import { PostgresCluster, postgresBinaries } from '../temporal-server/postgres';
+import { dynamicConfigFile, prepareNamespace, SERVER_PORT_KEYS, serverSpec, setupSchema, type ServerPorts } from '../temporal-server/server';
+import { freeLowPort, freePort } from './ports';
+import { spawnProcess, type ProcessSpec } from './process-spec';
 
-export type PartName = 'temporal' | 'sandbox' | 'worker' | 'api';
+export type PartName = 'postgres' | 'temporal' | 'sandbox' | 'worker' | 'api';
+type NodePart = Exclude<PartName, 'postgres' | 'temporal'>;
+
+/** `dev`: the Temporal CLI's dev server (SQLite). `postgres`: the production server on PostgreSQL. */
+export type Backend = 'dev' | 'postgres';
+export const BACKENDS: readonly Backend[] = ['dev', 'postgres'];
+
+/** How reports name the Temporal server of each backend. */
+export const SERVER_LABEL: Record<Backend, string> = { dev: 'dev server', postgres: 'Temporal server' };
 
 const ROOT = projectRoot();
-const ENTRY: Record<Exclude<PartName, 'temporal'>, string> = { sandbox: 'sandbox/main.ts', worker: 'worker/main.ts', api: 'api/main.ts' };
+const ENTRY: Record<NodePart, string> = { sandbox: 'sandbox/main.ts', worker: 'worker/main.ts', api: 'api/main.ts' };
 const CLI_TYPE: Partial<Record<SearchAttributeType, string>> = { KEYWORD: 'Keyword' };
 
 export interface LocalStackOptions {
+  /** Default `dev`. */
+  backend?: Backend;
   /** Extra environment for every part (config variables such as intervals or fault settings). */
   env?: Record<string, string>;
-  /** Keep Temporal's state in a SQLite file (survives a dev-server restart); default in memory. */
+  /** Dev server: keep Temporal's state in a SQLite file (survives a restart); default in memory. PostgreSQL always keeps it. */
   persistent?: boolean;
+  /** Temporal dynamic config values (global), e.g. `{ 'limit.historyCount.suggestContinueAsNew': 60 }`. */
+  dynamicConfig?: Record<string, unknown>;
   /** Where each part's output lines go; default: dropped (errors are still reported on exit). */
   log?: (part: PartName, line: string) => void;
   /** Start only these parts after Temporal (default sandbox, worker, api). */
-  parts?: Exclude<PartName, 'temporal'>[];
+  parts?: NodePart[];
   /**
    * Node arguments for a part instead of `--import tsx <entry>.ts`, e.g. `{ worker: ['dist/worker/main.js'] }`
    * to run the compiled build the way the Docker image does (`npm run build` first).
    */
-  nodeArgs?: Partial<Record<Exclude<PartName, 'temporal'>, string[]>>;
+  nodeArgs?: Partial<Record<NodePart, string[]>>;
 }
 
 interface Running {
@@ -45,20 +62,30 @@ interface Running {
 
 export class LocalStack {
   private readonly running = new Map<PartName, Running>();
-  private temporalArgs: string[] = [];
-  private temporalBinary = '';
+  /** What each part was started with, to start it again. */
+  private readonly specs = new Map<PartName, ProcessSpec>();
   private clientPromise?: Promise<Client>;
+  private cluster?: PostgresCluster;
+  readonly backend: Backend;
 
   private constructor(
     readonly dir: string,
     readonly env: Record<string, string>,
     readonly config: Config,
     private readonly opts: LocalStackOptions,
-  ) {}
+  ) {
+    this.backend = opts.backend ?? 'dev';
+  }
 
   static async start(opts: LocalStackOptions = {}): Promise<LocalStack> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cellarhand-stack-'));
-    const [temporalPort, apiPort, sandboxPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const [temporalPort, apiPort, sandboxPort, workerMetricsPort, apiMetricsPort] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
     const sandbox = `http://localhost:${sandboxPort}`;
     const env: Record<string, string> = {
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
@@ -69,6 +96,9 @@ export class LocalStack {
       VINOSHIPPER_API_URL: `${sandbox}/vinoshipper/api/v3/p`,
       RESEND_BASE_URL: `${sandbox}/resend`,
       SANDBOX_STATE_FILE: path.join(dir, 'sandbox.json'),
+      // Free ports, not the defaults: several stacks (and `npm start`) may run on one machine.
+      WORKER_METRICS_PORT: String(workerMetricsPort),
+      API_METRICS_PORT: String(apiMetricsPort),
       ...opts.env,
     };
     const stack = new LocalStack(dir, env, loadConfig(env), opts);
@@ -107,9 +137,17 @@ export class LocalStack {
     return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
   }
 
-  async startPart(part: Exclude<PartName, 'temporal'>): Promise<void> {
+  async startPart(part: NodePart): Promise<void> {
     // `node --import tsx` rather than the tsx binary: one process per part, so its pid and RSS are the part's own.
-    this.launch(part, process.execPath, this.opts.nodeArgs?.[part] ?? ['--import', 'tsx', ENTRY[part]]);
+    this.launch(part, { command: process.execPath, args: this.opts.nodeArgs?.[part] ?? ['--import', 'tsx', ENTRY[part]], env: this.env });
+    await this.waitUntilReady(part);
+  }
+
+  /** Starts a stopped or killed part again, as it was started first (same ports, same data). */
+  async relaunch(part: PartName): Promise<void> {
+    const spec = this.specs.get(part);
+    if (!spec) throw new Error(`${part} was never started`);
+    this.launch(part, spec);
     await this.waitUntilReady(part);
   }
 
@@ -139,36 +177,63 @@ export class LocalStack {
     return !!proc && proc.exitCode === null && proc.signalCode === null;
   }
 
-  /** Stops the dev server gracefully and starts it again on the same port; `downMs`: stay down this long in between. */
+  /** Stops the Temporal server gracefully and starts it again on the same ports; `downMs`: stay down this long in between. */
   async restartTemporal({ downMs = 0 }: { downMs?: number } = {}): Promise<void> {
     await this.stopPart('temporal');
     if (downMs > 0) await sleep(downMs);
-    this.launch('temporal', this.temporalBinary, this.temporalArgs);
-    await this.waitUntilReady('temporal');
+    await this.relaunch('temporal');
   }
 
   async stop(): Promise<void> {
     if (this.clientPromise) await (await this.clientPromise).connection.close().catch(() => undefined);
-    for (const part of ['api', 'worker', 'sandbox', 'temporal'] as const) await this.stopPart(part);
+    for (const part of ['api', 'worker', 'sandbox', 'temporal', 'postgres'] as const) await this.stopPart(part);
     rmSync(this.dir, { recursive: true, force: true });
+    if (this.cluster) rmSync(this.cluster.dir, { recursive: true, force: true });
   }
 
   private async startTemporal(port: number): Promise<void> {
+    if (this.backend === 'postgres') return this.startPostgresBackend(port);
     const cli = await temporalCli();
     if (cli.type !== 'existing-path') throw new Error('no local Temporal CLI binary; `npm run provision` says why');
-    this.temporalBinary = cli.path;
     const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
     if (this.opts.persistent) {
       args.push('--db-filename', path.join(this.dir, 'temporal.db'), '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
     }
     for (const key of ORDER_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${CLI_TYPE[key.type]}`);
-    this.temporalArgs = args;
-    this.launch('temporal', cli.path, args);
+    for (const [key, value] of Object.entries(this.opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+    this.launch('temporal', { command: cli.path, args, env: this.env });
     await this.waitUntilReady('temporal');
   }
 
-  private launch(part: PartName, command: string, args: string[]): void {
-    const proc = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** A private PostgreSQL cluster (its own temporary folder and port), the schemas, the server, the namespace. */
+  private async startPostgresBackend(frontend: number): Promise<void> {
+    // A first build takes minutes: say so on stderr, whoever started the stack.
+    const say = (line: string) => console.error(`[local-stack] ${line}`);
+    const [binaries, pgBinaries] = await Promise.all([temporalServerBinaries({ log: say }), postgresBinaries({ log: say })]);
+    const ports = Object.fromEntries(
+      await Promise.all(
+        SERVER_PORT_KEYS.map(async (key) => [key, key === 'frontend' ? frontend : key.endsWith('Membership') ? await freeLowPort() : await freePort()]),
+      ),
+    ) as unknown as ServerPorts;
+    // Its own folder, not inside this.dir (private to us): when we are root, PostgreSQL runs as another user.
+    this.cluster = new PostgresCluster(mkdtempSync(path.join(os.tmpdir(), 'cellarhand-postgres-')), await freePort(), pgBinaries);
+    await this.cluster.init();
+    this.launch('postgres', this.cluster.spec());
+    await this.waitUntilReady('postgres');
+    await setupSchema(binaries, this.cluster);
+    this.launch('temporal', serverSpec(binaries, { ports, cluster: this.cluster, dynamicConfig: dynamicConfigFile(this.dir, this.opts.dynamicConfig) }));
+    await this.waitUntilReady('temporal');
+    const connection = await Connection.connect({ address: this.config.temporal.address });
+    try {
+      await prepareNamespace(connection, this.config.temporal.namespace);
+    } finally {
+      await connection.close();
+    }
+  }
+
+  private launch(part: PartName, spec: ProcessSpec): void {
+    this.specs.set(part, spec);
+    const proc = spawnProcess(spec, { cwd: ROOT, parentEnv: process.env });
     const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
     for (const stream of [proc.stdout, proc.stderr]) {
       createInterface({ input: stream! }).on('line', (line) => this.opts.log?.(part, line));
@@ -191,6 +256,8 @@ export class LocalStack {
 
   private async ready(part: PartName): Promise<boolean> {
     switch (part) {
+      case 'postgres':
+        return this.cluster!.ready();
       case 'temporal': {
         const connection = await Connection.connect({ address: this.config.temporal.address, connectTimeout: '1s' });
         await connection.close();
@@ -212,17 +279,6 @@ export class LocalStack {
       }
     }
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,5 +1,5 @@
 // A long-lived order (weeks between submission and shipment) continues as new before its history
-// grows large, carrying everything it knows. The dev server is told to suggest it early.
+// grows large, carrying everything it knows. The server is told to suggest it early.
 import { StackDriver } from '../../sandbox/driver';
 import { startStack, type Stack } from '../helpers/stack';
 
@@ -8,7 +8,7 @@ let shop: StackDriver;
 beforeAll(async () => {
   stack = await startStack({
     env: { RECHECK_BACKOFF: '1s' },
-    devServerArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=60'],
+    dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 60 },
   });
   shop = new StackDriver({ apiUrl: stack.apiUrl, sandboxUrl: stack.sandboxUrl, opsToken: stack.config.api.opsToken });
 }, 60_000);

@@ -21,14 +21,9 @@ let client: Client;
 let SHOP: string;
 beforeAll(async () => {
   // Temporal deletes a closed workflow once its queues' ack levels pass its close (every 30 s by
-  // default, so a deletion takes up to a minute); the dev server is told to move them every second.
+  // default, so a deletion takes up to a minute); the server is told to move them every second.
   stack = await startStack({
-    devServerArgs: [
-      '--dynamic-config-value',
-      'history.transferProcessorUpdateAckInterval="1s"',
-      '--dynamic-config-value',
-      'history.visibilityProcessorUpdateAckInterval="1s"',
-    ],
+    dynamicConfig: { 'history.transferProcessorUpdateAckInterval': '1s', 'history.visibilityProcessorUpdateAckInterval': '1s' },
   });
   shop = new StackDriver({ apiUrl: stack.apiUrl, sandboxUrl: stack.sandboxUrl, opsToken: stack.config.api.opsToken, timeoutMs: 30_000 });
   client = stack.env.client;

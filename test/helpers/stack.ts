@@ -1,20 +1,24 @@
 // The whole cellarhand stack inside one test process, on real parts: a real Temporal server (the
-// CLI dev server, or the time-skipping test server), the real worker with the real activities and
-// HTTP clients, the real express API and the sandbox, all on ephemeral ports.
+// CLI dev server, the time-skipping test server, or — under `npm run test:postgres` — the
+// production server on PostgreSQL), the real worker with the real activities and HTTP clients, the
+// real express API and the sandbox, all on ephemeral ports.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { createActivities, createClients } from '../../activities';
 import { createApp } from '../../api/app';
 import { loadConfig, type Config } from '../../config';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../domain';
+import { createLogger } from '../../observability/logger';
+import { installTemporalRuntime } from '../../observability/temporal-runtime';
 import { createSandbox, type Sandbox } from '../../sandbox';
 import { createDataConverter } from '../../temporal/data-converter';
 import { OrderWorkflows } from '../../temporal/order-workflows';
 import { createOrderWorkers, type CellarhandWorkers } from '../../worker/create-worker';
+import { LocalStack } from '../../scripts/lib/local-stack';
+import { addSearchAttributes, prepareNamespace } from '../../scripts/temporal-server/server';
+import { POSTGRES_BACKEND, POSTGRES_SERVER_ADDRESS } from './postgres-setup';
 import { close, listen } from './servers';
 
 export interface Stack {
@@ -29,37 +33,51 @@ export interface Stack {
 }
 
 export interface StackOptions {
-  /** `local` (default): the CLI dev server, with visibility and search attributes. `time-skipping`: timers fire at once when idle. */
+  /**
+   * `local` (default): a server with visibility and search attributes — the CLI dev server, or under
+   * `npm run test:postgres` a fresh namespace on the run's PostgreSQL-backed server.
+   * `time-skipping`: timers fire at once when idle.
+   */
   server?: 'local' | 'time-skipping';
   /** Extra environment variables for the config (e.g. short escalation delays). */
   env?: Record<string, string>;
-  /** Extra `temporal server start-dev` arguments (local server only), e.g. dynamic config. */
-  devServerArgs?: string[];
+  /**
+   * Temporal dynamic config (local server only), e.g. `{ 'limit.historyCount.suggestContinueAsNew': 60 }`.
+   * On PostgreSQL such a suite gets a server of its own (the values are global, fixed at start).
+   */
+  dynamicConfig?: Record<string, unknown>;
 }
 
 let runtimeInstalled = false;
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!runtimeInstalled) {
-    // Keep test output readable: the worker's own logs only when something is wrong.
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    // The worker process's logger and redaction; test output keeps only what is wrong.
+    installTemporalRuntime({ logger: createLogger({ level: 'warn', format: 'json', process: 'test-worker' }) });
     runtimeInstalled = true;
   }
   // The test client encrypts like the API's (the workers get the same converter from createOrderWorkers).
   const client = { dataConverter: createDataConverter(loadConfig({ NODE_ENV: 'test', ...options.env }).codec) };
-  const env =
-    options.server === 'time-skipping'
-      ? await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: executable('CELLARHAND_TEST_TEST_SERVER') }, client })
-      : await TestWorkflowEnvironment.createLocal({
-          server: {
-            executable: executable('CELLARHAND_TEST_CLI'),
-            searchAttributes: ORDER_SEARCH_ATTRIBUTES,
-            extraArgs: options.devServerArgs,
-            log: { format: 'pretty', level: 'error' },
-          },
-          client,
-        });
-  if (options.server === 'time-skipping') await registerSearchAttributes(env);
+  let ownServer: LocalStack | undefined;
+  let env: TestWorkflowEnvironment;
+  if (options.server === 'time-skipping') {
+    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: executable('CELLARHAND_TEST_TEST_SERVER') }, client });
+    // The time-skipping server has no start-up flag for them; its operator service takes them.
+    await addSearchAttributes(env.connection, env.namespace ?? 'default');
+  } else if (process.env[POSTGRES_BACKEND]) {
+    ({ env, ownServer } = await postgresEnvironment(client, options.dynamicConfig));
+  } else {
+    const extraArgs = Object.entries(options.dynamicConfig ?? {}).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`]);
+    env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: executable('CELLARHAND_TEST_CLI'),
+        searchAttributes: ORDER_SEARCH_ATTRIBUTES,
+        extraArgs,
+        log: { format: 'pretty', level: 'error' },
+      },
+      client,
+    });
+  }
 
   // Listen first, attach the apps after: the sandbox must know the API's URL and the API the sandbox's.
   const apiServer = await listening();
@@ -111,15 +129,67 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       sandbox.reset();
       await Promise.all([close(apiServer), close(sandboxServer)]);
       await env.teardown();
+      await ownServer?.stop();
     },
   };
 }
 
-/** The time-skipping server has no start-up flag for them; its operator service takes them. */
-export async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
-  const { KEYWORD } = { KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD };
-  const searchAttributes = Object.fromEntries(ORDER_SEARCH_ATTRIBUTES.map((key) => [key.name, KEYWORD]));
-  await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
+/**
+ * The run's PostgreSQL-backed server (test/helpers/postgres-setup.ts), or with dynamic config a
+ * server of the suite's own; in either case a fresh namespace, so that suites never see each
+ * other's workflows (order ids repeat: each sandbox starts at #1001), as with a dev server each.
+ */
+async function postgresEnvironment(
+  client: { dataConverter: ReturnType<typeof createDataConverter> },
+  dynamicConfig: Record<string, unknown> = {},
+): Promise<{ env: TestWorkflowEnvironment; ownServer?: LocalStack }> {
+  const ownServer = Object.keys(dynamicConfig).length ? await LocalStack.start({ backend: 'postgres', parts: [], dynamicConfig }) : undefined;
+  const address = ownServer?.config.temporal.address ?? process.env[POSTGRES_SERVER_ADDRESS]!;
+  const namespace = `e2e-${randomUUID().slice(0, 8)}`;
+  try {
+    const env = await TestWorkflowEnvironment.createFromExistingServer({ address, namespace, client });
+    await prepareNamespace(env.connection, namespace);
+    return { env, ownServer };
+  } catch (err) {
+    await ownServer?.stop();
+    throw err;
+  }
+}
+
+/** A Temporal server a suite has to itself, so that it may stop it (e.g. to see readiness turn 503). */
+export interface OwnTemporalServer {
+  env: TestWorkflowEnvironment;
+  /** Stops the server (and under PostgreSQL its cluster). */
+  stop(): Promise<void>;
+}
+
+/**
+ * The CLI dev server with the order search attributes, or under `npm run test:postgres` the
+ * production server on a PostgreSQL cluster of its own (the run's shared server must stay up).
+ */
+export async function startOwnTemporalServer(client?: { dataConverter: ReturnType<typeof createDataConverter> }): Promise<OwnTemporalServer> {
+  if (process.env[POSTGRES_BACKEND]) {
+    const server = await LocalStack.start({ backend: 'postgres', parts: [] });
+    try {
+      const { address, namespace } = server.config.temporal;
+      const env = await TestWorkflowEnvironment.createFromExistingServer({ address, namespace, client });
+      return {
+        env,
+        stop: async () => {
+          await env.teardown();
+          await server.stop();
+        },
+      };
+    } catch (err) {
+      await server.stop();
+      throw err;
+    }
+  }
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: executable('CELLARHAND_TEST_CLI'), searchAttributes: ORDER_SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
+    client,
+  });
+  return { env, stop: () => env.teardown() };
 }
 
 export function executable(variable: string) {
@@ -137,4 +207,9 @@ async function listening(): Promise<Server> {
 
 function port(server: Server): number {
   return (server.address() as AddressInfo).port;
+}
+
+/** The time-skipping server has no start-up flag for search attributes; its operator service takes them. */
+export async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  await addSearchAttributes(env.connection, env.namespace ?? 'default');
 }

@@ -7,6 +7,7 @@ import { createApp } from '../../api/app';
 import { loadConfig, type Config } from '../../config';
 import type { OrderWorkflows } from '../../temporal/order-workflows';
 import { request } from '../helpers/http';
+import { PRODUCTION } from '../helpers/production-env';
 
 const TOKEN = 'codec-test-token-0123456789';
 const UI_ORIGIN = 'http://localhost:18233';
@@ -98,15 +99,7 @@ test('the token as a path segment works (the dev server UI cannot send headers)'
 });
 
 test('the token-in-path form is off in production; the header form still works', async () => {
-  const prod = loadConfig({
-    NODE_ENV: 'production',
-    CODEC_SERVER_TOKEN: TOKEN,
-    CODEC_KEYS: `prod-1:${Buffer.alloc(32, 1).toString('base64')}`,
-    OPS_API_TOKEN: 'production-ops-token-123',
-    SHOPIFY_ADMIN_API_URL: 'https://shop.example',
-    VINOSHIPPER_API_URL: 'https://vinoshipper.example/api/v3/p',
-    RESEND_BASE_URL: 'https://resend.example',
-  });
+  const prod = loadConfig({ ...PRODUCTION, CODEC_SERVER_TOKEN: TOKEN, CODEC_KEYS: `prod-1:${Buffer.alloc(32, 1).toString('base64')}` });
   const { server: prodServer, url: prodUrl } = await start(prod);
   try {
     const body = { payloads: [jsonPayload(secret)] };

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, parseDuration } from '../../config';
+import { PRODUCTION } from '../helpers/production-env';
 
 test('an empty environment gives the sandbox configuration', () => {
   const config = loadConfig({});
@@ -10,7 +11,28 @@ test('an empty environment gives the sandbox configuration', () => {
   expect(config.vinoshipper.apiUrl).toBe('http://localhost:3001/vinoshipper/api/v3/p');
   expect(config.orders.reminderAfterMs).toBe(24 * 3_600_000);
   expect(config.orders.autoRefundEnabled).toBe(false);
+  // A new winery's way in, against the sandbox's app: the client secret also verifies webhooks.
+  expect(config.shopify.auth).toEqual({ kind: 'client_credentials', clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret' });
+  expect(config.shopify.webhookSecrets).toEqual(['sandbox-client-secret']);
+});
+
+test('the legacy static token is the other way to authenticate', () => {
+  const config = loadConfig({ SHOPIFY_ADMIN_API_TOKEN: 'shpat_legacy' });
+  expect(config.shopify.auth).toEqual({ kind: 'access_token', accessToken: 'shpat_legacy' });
   expect(config.shopify.webhookSecrets).toEqual(['sandbox-webhook-secret']);
+});
+
+test('client credentials: the client secret verifies webhooks unless SHOPIFY_WEBHOOK_SECRETS says otherwise', () => {
+  const own = { SHOPIFY_CLIENT_ID: 'abc123', SHOPIFY_CLIENT_SECRET: 'shpss_own' };
+  expect(loadConfig(own).shopify.webhookSecrets).toEqual(['shpss_own']);
+  expect(loadConfig({ ...own, SHOPIFY_WEBHOOK_SECRETS: 'shpss_old,shpss_own' }).shopify.webhookSecrets).toEqual(['shpss_old', 'shpss_own']);
+});
+
+test('half a pair of client credentials, or both ways at once, is named', () => {
+  expect(() => loadConfig({ SHOPIFY_CLIENT_ID: 'abc123' })).toThrow(/SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET: set both/);
+  expect(() => loadConfig({ SHOPIFY_CLIENT_ID: 'abc', SHOPIFY_CLIENT_SECRET: 'def', SHOPIFY_ADMIN_API_TOKEN: 'shpat_x' })).toThrow(
+    /SHOPIFY_ADMIN_API_TOKEN: set either .* not both/,
+  );
 });
 
 test('real service URLs turn the sandbox off (auto)', () => {
@@ -49,8 +71,66 @@ test('an empty required value is named', () => {
   expect(() => loadConfig({ VINOSHIPPER_API_SECRET: '   ' })).toThrow(/VINOSHIPPER_API_SECRET: must not be empty/);
 });
 
-test('production refuses sandbox URLs and the sandbox ops token', () => {
-  expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/production must not point at the sandbox[\s\S]*OPS_API_TOKEN/);
+test('production with every setting its own starts', () => {
+  const config = loadConfig(PRODUCTION);
+  expect(config.sandbox.enabled).toBe(false);
+  expect(config.shopify.webhookSecrets).toEqual(['shpss_0123456789abcdef']);
+});
+
+test('production refuses every sandbox or example default, each named in one message', () => {
+  let error: unknown;
+  try {
+    loadConfig({ NODE_ENV: 'production' });
+  } catch (err) {
+    error = err;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  const named = (error as ConfigError).problems.map((p) => p.split(':')[0]);
+  for (const name of [
+    'SHOPIFY_SHOP_DOMAIN',
+    'SHOPIFY_ADMIN_API_URL',
+    'SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET',
+    'VINOSHIPPER_API_URL',
+    'VINOSHIPPER_API_KEY',
+    'VINOSHIPPER_API_SECRET',
+    'VINOSHIPPER_WEBHOOK_TOKEN',
+    'VINOSHIPPER_ORDER_PREFIX',
+    'RESEND_API_KEY',
+    'RESEND_BASE_URL',
+    'EMAIL_FROM',
+    'MERCHANT_ALERT_EMAIL',
+    'CELLARHAND_API_URL',
+    'TEMPORAL_UI_URL',
+    'OPS_API_TOKEN',
+    'CODEC_KEYS',
+    'CODEC_SERVER_TOKEN',
+  ]) {
+    expect(named).toContain(name);
+  }
+});
+
+test.each([
+  ['SHOPIFY_WEBHOOK_SECRETS', 'sandbox-webhook-secret', /SHOPIFY_WEBHOOK_SECRETS: production must not accept the sandbox/],
+  ['SHOPIFY_WEBHOOK_SECRETS', 'shpss_new, sandbox-client-secret', /SHOPIFY_WEBHOOK_SECRETS: production must not accept the sandbox/],
+  ['VINOSHIPPER_WEBHOOK_TOKEN', 'sandbox-vinoshipper-token', /VINOSHIPPER_WEBHOOK_TOKEN: production must not use the sandbox/],
+  ['SHOPIFY_SHOP_DOMAIN', 'cellarhand-demo.myshopify.com', /SHOPIFY_SHOP_DOMAIN: production must not use the sandbox/],
+  ['SHOPIFY_CLIENT_SECRET', 'sandbox-client-secret', /SHOPIFY_CLIENT_SECRET: production must not use the sandbox/],
+  ['MERCHANT_ALERT_EMAIL', 'winery@cellarhand.example', /MERCHANT_ALERT_EMAIL: production needs a real address/],
+  ['EMAIL_FROM', 'cellarhand <orders@cellarhand.example>', /EMAIL_FROM: production needs a real address/],
+  ['VINOSHIPPER_API_URL', 'http://localhost:3001/vinoshipper/api/v3/p', /VINOSHIPPER_API_URL: production must not point at the sandbox/],
+  ['VINOSHIPPER_ORDER_PREFIX', '', /VINOSHIPPER_ORDER_PREFIX: production needs it set/],
+])('production refuses %s=%p even when set explicitly', (name, value, message) => {
+  expect(() => loadConfig({ ...PRODUCTION, [name]: value })).toThrow(message);
+});
+
+test('production with the legacy token needs the webhook signing secret named', () => {
+  const { SHOPIFY_CLIENT_ID: _id, SHOPIFY_CLIENT_SECRET: _secret, ...rest } = PRODUCTION;
+  expect(() => loadConfig({ ...rest, SHOPIFY_ADMIN_API_TOKEN: 'shpat_live' })).toThrow(/SHOPIFY_WEBHOOK_SECRETS: with SHOPIFY_ADMIN_API_TOKEN/);
+  expect(loadConfig({ ...rest, SHOPIFY_ADMIN_API_TOKEN: 'shpat_live', SHOPIFY_WEBHOOK_SECRETS: 'shpss_live' }).shopify.auth.kind).toBe('access_token');
+});
+
+test('in production a malformed variable and the missing ones are named together', () => {
+  expect(() => loadConfig({ ...PRODUCTION, API_PORT: 'eighty', VINOSHIPPER_WEBHOOK_TOKEN: '' })).toThrow(/API_PORT[\s\S]*VINOSHIPPER_WEBHOOK_TOKEN/);
 });
 
 test('mTLS needs both files', () => {
@@ -64,6 +144,44 @@ test('durations', () => {
   expect(() => parseDuration('soon')).toThrow();
 });
 
+test('`NODE_ENV=production npm run api` with only real-looking URLs set exits non-zero, naming each missing secret and setting', () => {
+  const root = join(__dirname, '..', '..');
+  const result = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), ['api/main.ts'], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      SHOPIFY_ADMIN_API_URL: 'https://napa-cellars.myshopify.com',
+      VINOSHIPPER_API_URL: 'https://vinoshipper.com/api/v3/p',
+      RESEND_BASE_URL: 'https://api.resend.com',
+      CELLARHAND_API_URL: 'https://orders.napacellars.com',
+      TEMPORAL_UI_URL: 'https://temporal.napacellars.com',
+    },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  expect(result.status).toBe(1);
+  for (const name of [
+    'SHOPIFY_SHOP_DOMAIN',
+    'SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET',
+    'VINOSHIPPER_API_KEY',
+    'VINOSHIPPER_API_SECRET',
+    'VINOSHIPPER_WEBHOOK_TOKEN',
+    'VINOSHIPPER_ORDER_PREFIX',
+    'RESEND_API_KEY',
+    'EMAIL_FROM',
+    'MERCHANT_ALERT_EMAIL',
+    'OPS_API_TOKEN',
+    'CODEC_KEYS',
+    'CODEC_SERVER_TOKEN',
+  ]) {
+    expect(result.stderr).toContain(`  - ${name}:`);
+  }
+  // The URLs that were set are not among the problems.
+  expect(result.stderr).not.toMatch(/- (SHOPIFY_ADMIN_API_URL|VINOSHIPPER_API_URL|RESEND_BASE_URL|CELLARHAND_API_URL|TEMPORAL_UI_URL):/);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+});
+
 test('a process started with a bad environment exits 1 with the named problem, no stack trace', () => {
   const root = join(__dirname, '..', '..');
   const result = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), ['api/main.ts'], {
@@ -75,4 +193,21 @@ test('a process started with a bad environment exits 1 with the named problem, n
   expect(result.status).toBe(1);
   expect(result.stderr).toContain('VINOSHIPPER_API_URL: must be an http(s) URL');
   expect(result.stderr).not.toMatch(/\n\s+at /);
+});
+
+test('logs: readable in development, JSON lines elsewhere; an empty value means the default', () => {
+  expect(loadConfig({}).observability).toMatchObject({ logFormat: 'pretty', logLevel: 'info' });
+  expect(loadConfig({ NODE_ENV: 'test' }).observability).toMatchObject({ logFormat: 'json', logLevel: 'warn' });
+  expect(loadConfig({ LOG_FORMAT: 'json', LOG_LEVEL: 'debug' }).observability).toMatchObject({ logFormat: 'json', logLevel: 'debug' });
+  expect(loadConfig({ LOG_FORMAT: '', LOG_LEVEL: ' ' }).observability).toMatchObject({ logFormat: 'pretty', logLevel: 'info' });
+  expect(() => loadConfig({ LOG_LEVEL: 'verbose', LOG_FORMAT: 'xml' })).toThrow(
+    /LOG_LEVEL: must be one of trace, debug.*\n.*LOG_FORMAT: must be json or pretty/,
+  );
+});
+
+test('metrics ports: on by default, 0 turns one off, the API’s may not be the API port', () => {
+  expect(loadConfig({}).observability).toMatchObject({ workerMetricsPort: 9464, apiMetricsPort: 9465, orderMetricsIntervalMs: 60_000 });
+  expect(loadConfig({ WORKER_METRICS_PORT: '0', API_METRICS_PORT: '0' }).observability).toMatchObject({ workerMetricsPort: null, apiMetricsPort: null });
+  expect(() => loadConfig({ API_PORT: '4000', API_METRICS_PORT: '4000' })).toThrow(/API_METRICS_PORT: must differ from API_PORT/);
+  expect(() => loadConfig({ WORKER_METRICS_PORT: '70000' })).toThrow(/WORKER_METRICS_PORT/);
 });

@@ -123,3 +123,39 @@ test('the sandbox validates like Resend and requires the bearer key', async () =
   expect(await noBody.json()).toMatchObject({ name: 'validation_error', message: expect.stringMatching(/html|text/) });
   expect(sandbox.emails()).toHaveLength(0);
 });
+
+describe('the sender’s domain', () => {
+  async function setDomain(name: string, status: string): Promise<void> {
+    const res = await fetch(`${url}/sandbox/resend/domains`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name, status }),
+    });
+    expect(res.status).toBe(200);
+  }
+
+  test('is read from the account’s domains (GET /domains)', async () => {
+    expect(await client().senderDomainStatus()).toEqual({ domain: 'cellarhand.example', status: 'verified' });
+    await setDomain('cellarhand.example', 'pending');
+    expect(await client().senderDomainStatus()).toEqual({ domain: 'cellarhand.example', status: 'pending' });
+  });
+
+  test('a domain the account does not have is null', async () => {
+    const other = new EmailClient({ apiKey: API_KEY, baseUrl: `${url}/resend`, from: 'Napa Cellars <orders@napacellars.com>', to: 'winery@example.com' });
+    expect(await other.senderDomainStatus()).toBeNull();
+  });
+
+  test('a wrong key is refused as when sending', async () => {
+    await expect(client('re_wrong').senderDomainStatus()).rejects.toMatchObject({ resendName: 'invalid_api_key', kind: 'permanent' });
+  });
+
+  test('sending from an unverified domain is refused, as Resend does', async () => {
+    await setDomain('cellarhand.example', 'pending');
+    const err = await client()
+      .send(message)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EmailError);
+    expect((err as EmailError).statusCode).toBe(403);
+    expect((err as EmailError).message).toMatch(/domain is not verified/);
+  });
+});

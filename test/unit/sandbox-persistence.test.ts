@@ -125,6 +125,33 @@ test('a second sandbox on the same file carries on where the first stopped', asy
   expect(await call(second, 'GET', '/sandbox/emails')).toHaveLength(1);
 });
 
+test('a state file written when ids were numbers is read, ids as strings, and the shop carries on', async () => {
+  const first = await serve();
+  await placeOrder(first);
+  await first.sandbox.flush();
+  await first.stop();
+  // Rewrite the saved file the way the sandbox wrote it before ids became strings.
+  const saved = JSON.parse(readFileSync(stateFile, 'utf8'));
+  const numbers = (value: unknown, key = ''): unknown =>
+    Array.isArray(value)
+      ? value.map((v) => numbers(v))
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, numbers(v, k)]))
+        : (key === 'id' || key.endsWith('_id')) && typeof value === 'string' && /^\d+$/.test(value)
+          ? Number(value)
+          : value;
+  saved.shopify.orders = numbers(saved.shopify.orders);
+  saved.shopify.nextIds = Object.fromEntries(Object.entries(saved.shopify.nextIds).map(([k, v]) => [k, Number(v)]));
+  delete saved.shopify.subscriptions;
+  writeFileSync(stateFile, JSON.stringify(saved));
+
+  const second = await serve();
+  expect(await call(second, 'GET', '/sandbox/shopify/orders/5000000001')).toMatchObject({ id: 5000000001, name: '#1001' });
+  expect(await placeOrder(second)).toEqual({ id: '5000000002', name: '#1002' });
+  // The shop's default webhook subscriptions are back too.
+  expect(await call(second, 'GET', '/sandbox/shopify/webhook-subscriptions')).toHaveLength(4);
+});
+
 test('saves on its own shortly after a change, and POST /sandbox/reset saves the empty state (names keep counting)', async () => {
   const r = await serve();
   await placeOrder(r);

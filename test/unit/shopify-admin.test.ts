@@ -7,6 +7,7 @@ import { ShopifyError, isTransient } from '../../integrations/shopify/errors';
 import { toOrderSnapshot, shopifyOrderPayloadSchema, verifyShopifyHmac } from '../../integrations/shopify/webhooks';
 import { createShopifySandbox, type ShopifySandbox } from '../../sandbox/shopify';
 import { close, listen } from '../helpers/servers';
+import { testShopifyApp } from '../helpers/shopify-app';
 
 const SHOP = 'cellarhand-test.myshopify.com';
 const TOKEN = 'shpat_test_token';
@@ -47,7 +48,12 @@ beforeAll(async () => {
   });
   const receiverUrl = await listen(receiver);
 
-  sandbox = createShopifySandbox({ shopDomain: SHOP, accessToken: TOKEN, webhookSecret: SECRET, webhookUrl: `${receiverUrl}/webhooks/shopify` });
+  sandbox = createShopifySandbox({
+    shopDomain: SHOP,
+    app: testShopifyApp({ staticAccessToken: TOKEN }),
+    webhookSecret: SECRET,
+    webhookUrl: `${receiverUrl}/webhooks/shopify`,
+  });
   const app = express();
   app.use('/shopify', sandbox.api);
   app.use('/sandbox/shopify', sandbox.control);

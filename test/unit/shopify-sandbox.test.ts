@@ -5,6 +5,7 @@ import express from 'express';
 import { signShopifyWebhook, verifyShopifyHmac } from '../../integrations/shopify/webhooks';
 import { createShopifySandbox, type ShopifySandbox } from '../../sandbox/shopify';
 import { close, listen } from '../helpers/servers';
+import { testShopifyApp } from '../helpers/shopify-app';
 
 const SHOP = 'cellarhand-test.myshopify.com';
 const TOKEN = 'shpat_test_token';
@@ -32,7 +33,12 @@ beforeAll(async () => {
     answer(res);
   });
   const receiverUrl = await listen(receiver);
-  sandbox = createShopifySandbox({ shopDomain: SHOP, accessToken: TOKEN, webhookSecret: SECRET, webhookUrl: `${receiverUrl}/webhooks/shopify` });
+  sandbox = createShopifySandbox({
+    shopDomain: SHOP,
+    app: testShopifyApp({ staticAccessToken: TOKEN }),
+    webhookSecret: SECRET,
+    webhookUrl: `${receiverUrl}/webhooks/shopify`,
+  });
   const app = express();
   app.use('/shopify', sandbox.api);
   app.use('/sandbox/shopify', sandbox.control);

@@ -10,7 +10,8 @@ import {
   toOrderSnapshot,
   verifyShopifyHmac,
 } from '../../integrations/shopify/webhooks';
-import { ShopifyStore } from '../../sandbox/shopify-store';
+import { isShopifyId, parseShopifyJson } from '../../integrations/shopify/ids';
+import { restJson, ShopifyStore } from '../../sandbox/shopify-store';
 
 const SECRET = 'current-secret';
 const body = Buffer.from(JSON.stringify({ id: 1, note: 'héllo' }));
@@ -153,5 +154,41 @@ describe('privacy payloads', () => {
     ).toMatchObject({ orders_to_redact: ['299938'] });
     expect(shopRedactSchema.parse({ shop_id: 954889, shop_domain: 'demo.myshopify.com' })).toEqual({ shop_id: '954889', shop_domain: 'demo.myshopify.com' });
     expect(customersRedactSchema.safeParse({ shop_domain: 'demo.myshopify.com' }).success).toBe(false);
+  });
+});
+
+describe('64-bit ids', () => {
+  const big = '820982911946154508';
+  const payload = () => {
+    const store = new ShopifyStore();
+    store.setNextIds({ order: big, lineItem: '866550311766439020', customer: '115310627314723954' });
+    return restJson(store.create({ line_items: [{ sku: 'CAB-2021-750', quantity: 2, price: '42.00' }] }).order);
+  };
+
+  test('the REST JSON carries them as numbers, which JSON.parse would round', () => {
+    const text = payload();
+    expect(text).toContain(`"id":${big},`);
+    expect(String((JSON.parse(text) as { id: number }).id)).not.toBe(big);
+  });
+
+  test('parseShopifyJson keeps them exact and every other number a number', () => {
+    const parsed = parseOrderWebhook(parseShopifyJson(payload()));
+    if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+    expect(parsed.snapshot.shopifyOrderId).toBe(big);
+    expect(parsed.snapshot.lineItems[0]).toMatchObject({ id: '866550311766439020', quantity: 2 });
+    expect(parseShopifyJson('{"a":1.5,"b":42,"c":9007199254740993}')).toEqual({ a: 1.5, b: 42, c: '9007199254740993' });
+  });
+
+  test('ids that are not positive 64-bit integers are refused, naming the field', () => {
+    for (const id of ['0', '007', '18446744073709551616', '-5', 0]) {
+      const parsed = parseOrderWebhook({ ...(parseShopifyJson(payload()) as object), id });
+      expect(parsed.ok).toBe(false);
+      if (!parsed.ok) expect(parsed.problems.join()).toMatch(/^id: /);
+    }
+    expect(isShopifyId('18446744073709551615')).toBe(true);
+  });
+
+  test('invalid JSON still throws like JSON.parse', () => {
+    expect(() => parseShopifyJson('{"id": 1,')).toThrow(SyntaxError);
   });
 });

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import {
   IssueCauseKey,
   IssueTypeKey,
@@ -49,7 +49,7 @@ export class OrderTestbed {
    */
   static async create(opts: { server?: 'time-skipping' | 'local'; devServerArgs?: string[] } = {}): Promise<OrderTestbed> {
     if (!runtimeInstalled) {
-      Runtime.install({ logger: new DefaultLogger('ERROR') });
+      Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
       runtimeInstalled = true;
     }
     // The payload codec is end-to-end tested elsewhere; here only the workflow's logic matters, so

@@ -4,7 +4,7 @@
 // completed (polled every 200 ms).
 import type { LocalStack } from '../../lib/local-stack';
 import { CEILING_TASK_QUEUE, CEILING_WORKFLOW_TYPE } from '../ceiling-workflows';
-import { cpuWindow, NodeProcess, rssOf, sampler, waitForCount, waitForPoller, type CpuShares } from '../processes';
+import { cpuWindow, NodeProcess, rssOf, sampler, temporalPids, waitForCount, waitForPoller, type CpuShares } from '../processes';
 import { inPool } from '../stats';
 import type { PartContext } from './context';
 
@@ -34,7 +34,7 @@ export async function runCeiling(ctx: PartContext, stack: LocalStack): Promise<C
     ctx.log(`ceiling: starting ${n} trivial workflows`);
     const rss = sampler(() => worker.rss());
     const serverRss = sampler(() => rssOf(stack.pid('temporal')));
-    const cpu = cpuWindow({ 'dev server': stack.pid('temporal'), 'bench worker': worker.pid });
+    const cpu = cpuWindow({ ...temporalPids(stack), 'bench worker': worker.pid });
     const t0 = Date.now();
     let startsMs = NaN;
     const starting = inPool(
