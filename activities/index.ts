@@ -7,6 +7,7 @@ import type {
   OrderAliasActivities,
   PrivacyActivities,
   ReconciliationActivities,
+  ShopSettingsActivities,
   ShopifyOrderActivities,
   VinoshipperActivities,
 } from '../domain';
@@ -19,6 +20,7 @@ import { createEmailActivities } from './email';
 import { createOrderAliasActivities } from './order-alias';
 import { createPrivacyActivities } from './privacy';
 import { createReconciliationActivities } from './reconciliation';
+import { createShopSettingsActivities } from './shop-settings';
 import { createShopifyActivities } from './shopify';
 import { createVinoshipperActivities } from './vinoshipper';
 
@@ -54,7 +56,7 @@ export function createClients(config: Config, observer?: CallObserver): External
  * own rate-limited queues (one budget for the whole deployment), everything else beside the workflows.
  */
 export interface CellarhandActivities {
-  orders: ShopifyOrderActivities & OrderAliasActivities & PrivacyActivities & ReconciliationActivities;
+  orders: ShopifyOrderActivities & OrderAliasActivities & ShopSettingsActivities & PrivacyActivities & ReconciliationActivities;
   vinoshipper: VinoshipperActivities;
   email: EmailActivities;
 }
@@ -65,6 +67,7 @@ export function createActivities(clients: ExternalClients, config: Config): Cell
     orders: {
       ...createShopifyActivities(clients.shopify),
       ...createOrderAliasActivities(config),
+      ...createShopSettingsActivities(),
       ...createPrivacyActivities(clients.email, config),
       ...createReconciliationActivities(clients.shopify, config),
     },

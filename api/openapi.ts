@@ -2,7 +2,7 @@
 // with, so it cannot drift from what the routes accept.
 import { z } from 'zod';
 import { customersDataRequestSchema, customersRedactSchema, shopRedactSchema, shopifyOrderPayloadSchema } from '../integrations/shopify/webhooks';
-import { listQuery, noteBody, orderId, reasonBody, retryBody } from './ops';
+import { listQuery, noteBody, orderId, reasonBody, retryBody, settingsBody } from './ops';
 import { vinoshipperHintSchema } from './vinoshipper-webhooks';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
@@ -99,6 +99,19 @@ export function openApiDocument(): object {
           parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
           requestBody: json(vinoshipperHintSchema),
           responses: { 200: ok('Signalled, or no running order'), 401: error, 422: error },
+        },
+      },
+      '/api/settings': {
+        get: {
+          summary: 'The shop’s settings: sync switch, skip tag, install time, cut-off',
+          security: bearer,
+          responses: { 200: ok('`{ syncEnabled, installedAt, changedAt, changedBy, excludeTag, ordersCreatedAfter }`'), 401: error },
+        },
+        put: {
+          summary: 'Turn sync on or off (on: the orders skipped meanwhile resume)',
+          security: bearer,
+          requestBody: json(settingsBody),
+          responses: { 200: ok('The settings after the change'), 400: error, 401: error },
         },
       },
       '/api/orders': {

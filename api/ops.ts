@@ -20,6 +20,7 @@ export const orderId = z.string().regex(SHOPIFY_ID_DIGITS, ORDER_ID_MESSAGE).ref
 export const reasonBody = z.object({ reason: z.string().trim().min(1).max(500), by: z.string().trim().max(100).optional() });
 export const noteBody = z.object({ note: z.string().trim().min(1).max(500), by: z.string().trim().max(100).optional() });
 export const retryBody = z.object({ by: z.string().trim().max(100).optional() });
+export const settingsBody = z.object({ syncEnabled: z.boolean(), by: z.string().trim().max(100).optional() }).strict();
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value ?? {});
@@ -61,6 +62,22 @@ export function opsRoutes(config: Pick<Config, 'api'>, orders: OrderWorkflows): 
     cancel: (id: string, body: unknown) => orders.request(id, 'cancel', parse(reasonBody, body, 'body')),
     resolve: (id: string, body: unknown) => orders.request(id, 'resolve', parse(noteBody, body, 'body')),
   };
+  // The shop's settings: the sync switch (turning it back on resumes the orders skipped meanwhile),
+  // the skip tag, the install time and the cut-off before which orders are never sent.
+  router.get('/api/settings', async (_req, res) => {
+    res.json(await settingsView());
+  });
+  router.put('/api/settings', async (req, res) => {
+    const body = parse(settingsBody, req.body, 'body');
+    await orders.shopSettings.setSyncEnabled(body.syncEnabled, body.by);
+    res.json(await settingsView());
+  });
+  async function settingsView() {
+    const shop = await orders.shopSettings.current();
+    const { ordersCreatedAfter, excludeTag } = await orders.orderSettings();
+    return { ...shop, excludeTag, ordersCreatedAfter };
+  }
+
   for (const [action, send] of Object.entries(actions)) {
     router.post(`/api/orders/:id/${action}`, async (req, res) => {
       const id = parse(orderId, req.params.id, 'order id');

@@ -69,6 +69,8 @@ export interface OrderSnapshot {
   /** 1001 */
   orderNumber: number;
   createdAt: string;
+  /** When the order was placed (an imported order's original date); null when Shopify did not say. */
+  processedAt: string | null;
   updatedAt: string;
   cancelledAt: string | null;
   financialStatus: string | null;

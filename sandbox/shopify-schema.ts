@@ -177,6 +177,7 @@ export const SHOPIFY_ADMIN_SCHEMA_SDL = /* GraphQL */ `
     name: String!
     number: Int!
     createdAt: DateTime!
+    processedAt: DateTime!
     updatedAt: DateTime!
     cancelledAt: DateTime
     displayFinancialStatus: OrderDisplayFinancialStatus

@@ -76,6 +76,8 @@ export interface SandboxOrder {
   email: string | null;
   phone: string | null;
   created_at: string;
+  /** When the order was placed: now, or an imported order's original date. */
+  processed_at: string;
   updated_at: string;
   cancelled_at: string | null;
   cancel_reason: string | null;
@@ -138,6 +140,7 @@ export interface NewOrder {
   note_attributes?: { name: string; value: string }[];
   tags?: string | string[];
   customer?: { first_name?: string | null; last_name?: string | null; email?: string | null };
+  processed_at?: string;
 }
 
 export interface OrderPatch {
@@ -145,6 +148,7 @@ export interface OrderPatch {
   line_items?: NewLineItem[];
   note_attributes?: { name: string; value: string }[];
   email?: string | null;
+  note?: string | null;
   tags?: string | string[];
 }
 
@@ -245,7 +249,10 @@ export class ShopifyStore {
 
   importState(state: ShopifyStoreState): void {
     this.records = new Map();
-    for (const record of idsAsStrings(state.orders)) this.records.set(record.order.id, record);
+    for (const record of idsAsStrings(state.orders)) {
+      record.order.processed_at ??= record.order.created_at; // state files from before it was kept
+      this.records.set(record.order.id, record);
+    }
     this.nextIds = { ...FIRST_IDS, ...state.nextIds };
     this.nextOrderNumber = state.nextOrderNumber;
   }
@@ -278,6 +285,7 @@ export class ShopifyStore {
       email,
       phone: input.phone ?? null,
       created_at: now,
+      processed_at: input.processed_at ? new Date(input.processed_at).toISOString() : now,
       updated_at: now,
       cancelled_at: null,
       cancel_reason: null,
@@ -322,6 +330,7 @@ export class ShopifyStore {
     if (patch.line_items) this.setLineItems(order, patch.line_items);
     if (patch.note_attributes) order.note_attributes = patch.note_attributes;
     if (patch.email !== undefined) order.email = patch.email;
+    if (patch.note !== undefined) order.note = patch.note;
     if (patch.tags !== undefined) order.tags = joinTags(patch.tags);
     this.touch(record);
   }

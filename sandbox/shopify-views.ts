@@ -94,6 +94,7 @@ export function orderView(record: OrderRecord) {
     name: o.name,
     number: o.order_number,
     createdAt: o.created_at,
+    processedAt: o.processed_at,
     updatedAt: o.updated_at,
     cancelledAt: o.cancelled_at,
     displayFinancialStatus: o.financial_status.toUpperCase(),

@@ -99,6 +99,8 @@ const createOrderInput = z.strictObject({
   note_attributes: noteAttributesInput.optional(),
   tags: tagsInput.optional(),
   customer: z.strictObject({ first_name: text, last_name: text, email: text }).partial().optional(),
+  /** An order imported from elsewhere keeps its original date here (Shopify's REST orders API does the same). */
+  processed_at: z.iso.datetime({ offset: true }).optional(),
 });
 
 const patchOrderInput = z
@@ -107,6 +109,7 @@ const patchOrderInput = z
     line_items: lineItemsInput.optional(),
     note_attributes: noteAttributesInput.optional(),
     email: text.optional(),
+    note: text.optional(),
     tags: tagsInput.optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, { message: 'give at least one of shipping_address, line_items, note_attributes, email, tags' });

@@ -1,5 +1,6 @@
 // Handing orders to Temporal: the one place that knows how an order workflow is started, found,
 // signalled and queried. Used by the webhook routes, the ops API and the reconciliation job.
+import { ShopSettings } from './shop-settings';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
@@ -91,14 +92,28 @@ export interface OrderListing {
 }
 
 export class OrderWorkflows {
+  /** The shop's sync switch and install time (temporal/shop-settings.ts), read for every new order. */
+  readonly shopSettings: ShopSettings;
+
   constructor(
     /** Also used to start the privacy workflows (api/shopify-webhooks.ts): one client per API process. */
     readonly client: Client,
     private readonly opts: { shopDomain: string; taskQueue: string; settings: OrderSettings },
-  ) {}
+  ) {
+    this.shopSettings = new ShopSettings(client, { shopDomain: opts.shopDomain, taskQueue: opts.taskQueue, syncEnabledByDefault: opts.settings.syncEnabled });
+  }
 
   workflowId(shopifyOrderId: string): string {
     return orderWorkflowId(this.opts.shopDomain, shopifyOrderId);
+  }
+
+  /**
+   * A new order's settings: configuration, with the shop's current sync switch, and the cut-off
+   * SYNC_ORDERS_CREATED_AFTER or else the install time (orders placed before it are never sent).
+   */
+  async orderSettings(): Promise<OrderSettings> {
+    const shop = await this.shopSettings.current();
+    return { ...this.opts.settings, syncEnabled: shop.syncEnabled, ordersCreatedAfter: this.opts.settings.ordersCreatedAfter ?? shop.installedAt };
   }
 
   /**
@@ -106,11 +121,11 @@ export class OrderWorkflows {
    * it as an update. A finished workflow is never started again for the same order.
    */
   async deliverSnapshot(snapshot: OrderSnapshot): Promise<Delivery> {
-    const input: OrderWorkflowInput = { shopDomain: this.opts.shopDomain, snapshot, settings: this.opts.settings };
     try {
       // Shopify gives a webhook 5 s: give up on Temporal after 4 s and answer 503, so Shopify retries.
-      await this.client.withDeadline(Date.now() + HAND_OVER_DEADLINE_MS, () =>
-        this.client.workflow.signalWithStart(ORDER_WORKFLOW_TYPE, {
+      await this.client.withDeadline(Date.now() + HAND_OVER_DEADLINE_MS, async () => {
+        const input: OrderWorkflowInput = { shopDomain: this.opts.shopDomain, snapshot, settings: await this.orderSettings() };
+        return this.client.workflow.signalWithStart(ORDER_WORKFLOW_TYPE, {
           workflowId: this.workflowId(snapshot.shopifyOrderId),
           taskQueue: this.opts.taskQueue,
           args: [input],
@@ -123,8 +138,8 @@ export class OrderWorkflows {
             { key: ShopifyOrderNameKey, value: snapshot.name },
           ],
           staticSummary: `Order ${snapshot.name} · ${this.opts.shopDomain}`,
-        }),
-      );
+        });
+      });
       return 'accepted';
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return 'finished';

@@ -3,3 +3,4 @@ export { orderWorkflow } from './order';
 export { vinoshipperOrderAliasWorkflow } from './vinoshipper-alias';
 export { redactionWorkflow, customerDataRequestWorkflow } from './privacy';
 export { reconcileOrdersWorkflow } from './reconciliation';
+export { shopSettingsWorkflow } from './shop-settings';

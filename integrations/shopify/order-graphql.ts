@@ -28,7 +28,7 @@ export const ORDER_SNAPSHOT_FRAGMENT = `#graphql
   ${SNAPSHOT_ADDRESS_FRAGMENT}
   ${SNAPSHOT_LINE_ITEM_FRAGMENT}
   fragment OrderSnapshotFields on Order {
-    legacyResourceId name number createdAt updatedAt cancelledAt
+    legacyResourceId name number createdAt processedAt updatedAt cancelledAt
     displayFinancialStatus displayFulfillmentStatus
     email phone
     customer { firstName lastName }
@@ -85,6 +85,7 @@ export interface GraphqlOrder {
   name: string;
   number: number;
   createdAt: string;
+  processedAt: string | null;
   updatedAt: string;
   cancelledAt: string | null;
   displayFinancialStatus: string | null;
@@ -111,6 +112,7 @@ export function graphqlOrderToSnapshot(order: GraphqlOrder): OrderSnapshot {
     name: order.name,
     orderNumber: order.number,
     createdAt: utcTimestamp(order.createdAt),
+    processedAt: order.processedAt ? utcTimestamp(order.processedAt) : null,
     updatedAt: utcTimestamp(order.updatedAt),
     cancelledAt: order.cancelledAt ? utcTimestamp(order.cancelledAt) : null,
     financialStatus: order.displayFinancialStatus?.toLowerCase() ?? null,

@@ -46,6 +46,8 @@ export const shopifyOrderPayloadSchema = z.object({
   name: z.string().min(1),
   order_number: z.number().int().positive(),
   created_at: timestampSchema,
+  /** When the order was placed; an order imported from elsewhere keeps its original date here. */
+  processed_at: timestampSchema.nullish(),
   updated_at: timestampSchema,
   cancelled_at: timestampSchema.nullish(),
   financial_status: text,
@@ -81,6 +83,7 @@ export function toOrderSnapshot(payload: ShopifyOrderPayload): OrderSnapshot {
     name: payload.name,
     orderNumber: payload.order_number,
     createdAt: utcTimestamp(payload.created_at),
+    processedAt: payload.processed_at ? utcTimestamp(payload.processed_at) : null,
     updatedAt: utcTimestamp(payload.updated_at),
     cancelledAt: payload.cancelled_at ? utcTimestamp(payload.cancelled_at) : null,
     financialStatus: payload.financial_status ?? null,

@@ -106,6 +106,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     settings: config.orders,
   });
   apiServer.on('request', createApp({ config, orders }));
+  // As the worker does when it starts: the install is recorded (the default cut-off for old orders).
+  await orders.shopSettings.ensure();
 
   const worker = await createOrderWorkers({
     connection: env.nativeConnection,

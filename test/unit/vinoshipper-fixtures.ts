@@ -31,6 +31,7 @@ export function orderSnapshot(overrides: Partial<OrderSnapshot> = {}): OrderSnap
     name: '#1001',
     orderNumber: 1001,
     createdAt: '2025-03-01T10:00:00Z',
+    processedAt: '2025-03-01T10:00:00Z',
     updatedAt: '2025-03-01T10:00:00Z',
     cancelledAt: null,
     financialStatus: 'paid',

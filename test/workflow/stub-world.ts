@@ -290,6 +290,7 @@ export function orderSnapshot(overrides: Partial<OrderSnapshot> = {}): OrderSnap
     name: `#${number}`,
     orderNumber: number,
     createdAt: '2026-12-01T10:00:00.000Z',
+    processedAt: '2026-12-01T10:00:00.000Z',
     updatedAt: '2026-12-01T10:00:00.000Z',
     cancelledAt: null,
     financialStatus: 'paid',

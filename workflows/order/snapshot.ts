@@ -75,8 +75,10 @@ export function neverSendReason(s: OrderSnapshot, settings: Pick<OrderSettings, 
   const closing = shopifyClosing(s);
   if (closing) return `${closing.reason.toLowerCase()} before cellarhand saw it`;
   if (fulfilledInShopify(s)) return `already ${s.fulfillmentStatus === 'partial' ? 'partly ' : ''}fulfilled in Shopify`;
-  if (settings.ordersCreatedAfter && Date.parse(s.createdAt) < Date.parse(settings.ordersCreatedAfter)) {
-    return `placed on ${s.createdAt}, before the sync cut-off (${settings.ordersCreatedAfter})`;
+  // An imported order keeps its original date in processed_at: that is when it was placed.
+  const placedAt = s.processedAt ?? s.createdAt;
+  if (settings.ordersCreatedAfter && Date.parse(placedAt) < Date.parse(settings.ordersCreatedAfter)) {
+    return `placed on ${placedAt}, before the sync cut-off (${settings.ordersCreatedAfter})`;
   }
   return null;
 }
