@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['fs', 'path', 'os', 'http', 'https', 'net', 'crypto', 'child_process', 'process', 'events', 'stream', 'util', 'timers'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.cellarhand/', 'coverage/', '**/*.js', '!eslint.config.mjs'] },
+  { ignores: ['node_modules/', 'dist/', '.cellarhand/', 'coverage/', '**/*.js', '!eslint.config.mjs', '!console/assets/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -39,6 +39,17 @@ export default tseslint.config(
         },
       ],
       'no-restricted-globals': ['error', 'setTimeout', 'setInterval', 'process', 'Buffer', 'fetch'],
+    },
+  },
+  {
+    // The console's browser script: plain JavaScript, served as it is.
+    files: ['console/assets/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'fetch', 'crypto', 'setInterval', 'setTimeout', 'Element', 'Uint8Array'].map((name) => [name, 'readonly']),
+      ),
     },
   },
 );

@@ -7,6 +7,7 @@ import { httpMetrics } from '../observability/http-metrics';
 import { processLogger, type Logger } from '../observability/logger';
 import { checkReadiness, type ReadinessCheck } from '../observability/readiness';
 import type { OrderWorkflows } from '../temporal/order-workflows';
+import { consoleRoutes } from '../console/routes';
 import { codecServerRoutes } from './codec-server';
 import { errorHandler } from './errors';
 import { openApiDocument } from './openapi';
@@ -28,6 +29,8 @@ export interface AppDeps {
 export function createApp({ config, orders, logger = processLogger(config, 'api'), registry, readiness = {} }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Behind a TLS proxy: who the client is and whether it came over HTTPS (the console needs both).
+  if (config.api.trustProxy !== undefined) app.set('trust proxy', config.api.trustProxy);
   app.locals.logger = logger;
   if (registry) app.use(httpMetrics(registry));
   // Liveness: the process answers. Readiness: it can hand over to Temporal now.
@@ -46,6 +49,7 @@ export function createApp({ config, orders, logger = processLogger(config, 'api'
   app.use(shopifyWebhookRoutes(config, orders));
   app.use(vinoshipperWebhookRoutes(config, orders));
   app.use(opsRoutes(config, orders));
+  if (config.console.enabled) app.use(consoleRoutes(config, orders));
   app.use((req, res) => {
     res.status(404).json({ error: `No route for ${req.method} ${req.path}` });
   });

@@ -22,7 +22,8 @@ export const noteBody = z.object({ note: z.string().trim().min(1).max(500), by: 
 export const retryBody = z.object({ by: z.string().trim().max(100).optional() });
 export const settingsBody = z.object({ syncEnabled: z.boolean(), by: z.string().trim().max(100).optional() }).strict();
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+/** Validates a request part; a 400 naming each problem otherwise (the console's routes use it too). */
+export function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
     throw new HttpError(400, `Invalid ${what}`, { problems: result.error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`) });

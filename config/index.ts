@@ -58,6 +58,8 @@ const list = (fallback: string) =>
   );
 
 const SANDBOX_PORT = 3001;
+/** express's `trust proxy` values: hop count, true/false, or addresses, subnets and names like `loopback`. */
+const TRUST_PROXY = /^(\d{1,2}|true|false|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/;
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 // A well-known key so `npm start` works with no setup; production refuses it.
@@ -93,6 +95,21 @@ export const envSchema = z.object({
   API_PORT: port(3000),
   CELLARHAND_API_URL: url('http://localhost:3000'),
   OPS_API_TOKEN: nonEmpty('sandbox-ops-token').refine((v) => v.length >= 16, { message: 'must be at least 16 characters' }),
+  // Which proxies the API believes about the client's address and scheme (express's `trust proxy`):
+  // the console's HTTPS-only rule and its sign-in rate limit read them.
+  API_TRUST_PROXY: optional.refine((v) => v === undefined || TRUST_PROXY.test(v), {
+    message: 'must be a number of proxy hops (1), true/false, or comma-separated addresses or subnets (loopback, 10.0.0.0/8)',
+  }),
+
+  // The console (/console): the winery's page for stuck orders.
+  CONSOLE_ENABLED: bool(true),
+  /** Empty: sign in with OPS_API_TOKEN. */
+  CONSOLE_PASSWORD: optional.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
+  CONSOLE_SESSION_TTL: duration('12h').refine((ms) => ms >= 60_000 && ms <= 7 * 86_400_000, { message: 'must be between 1m and 7d' }),
+  /** The order's page in Vinoshipper's dashboard, `{orderNumber}` standing for the number. */
+  VINOSHIPPER_ORDER_URL: optional.refine((v) => v === undefined || (URL.canParse(v.replace('{orderNumber}', 'X')) && v.includes('{orderNumber}')), {
+    message: 'must be an http(s) URL containing {orderNumber}, e.g. https://vinoshipper.com/…/{orderNumber}',
+  }),
 
   SHOPIFY_SHOP_DOMAIN: nonEmpty('cellarhand-demo.myshopify.com').refine((v) => /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(v), {
     message: 'must be the shop’s myshopify.com domain, e.g. my-winery.myshopify.com',
@@ -200,7 +217,14 @@ export interface Config {
     tls?: { certPath: string; keyPath: string };
     uiUrl: string;
   };
-  api: { port: number; publicUrl: string; opsToken: string };
+  api: {
+    port: number;
+    publicUrl: string;
+    opsToken: string;
+    /** express's `trust proxy`; undefined: trust no proxy (the client's own address and scheme). */
+    trustProxy: boolean | number | string | undefined;
+  };
+  console: ConsoleConfig;
   shopify: {
     shopDomain: string;
     adminApiUrl: string;
@@ -241,6 +265,17 @@ export interface Config {
     /** How often the worker refreshes the order gauges from Temporal visibility. */
     orderMetricsIntervalMs: number;
   };
+}
+
+export interface ConsoleConfig {
+  enabled: boolean;
+  /** What signs a person in: CONSOLE_PASSWORD, or else the ops token. */
+  password: string;
+  sessionTtlMs: number;
+  /** Secure cookies, `__Host-` names and HTTPS-only pages: production, or a public https URL. */
+  secure: boolean;
+  /** Where the console links an order: `{id}` is the Shopify order id, `{orderNumber}` Vinoshipper's number; null: no link. */
+  links: { shopifyOrder: string; vinoshipperOrder: string | null };
 }
 
 /**
@@ -292,7 +327,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       tls: e.TEMPORAL_TLS_CERT_PATH && e.TEMPORAL_TLS_KEY_PATH ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH } : undefined,
       uiUrl: e.TEMPORAL_UI_URL,
     },
-    api: { port: e.API_PORT, publicUrl: e.CELLARHAND_API_URL, opsToken: e.OPS_API_TOKEN },
+    api: { port: e.API_PORT, publicUrl: e.CELLARHAND_API_URL, opsToken: e.OPS_API_TOKEN, trustProxy: trustProxy(e.API_TRUST_PROXY) },
+    console: {
+      enabled: e.CONSOLE_ENABLED,
+      password: e.CONSOLE_PASSWORD ?? e.OPS_API_TOKEN,
+      sessionTtlMs: e.CONSOLE_SESSION_TTL,
+      secure: e.NODE_ENV === 'production' || e.CELLARHAND_API_URL.startsWith('https:'),
+      links: {
+        // The sandbox's stores have no admin pages: their control routes show the order instead.
+        shopifyOrder: isLocal(e.SHOPIFY_ADMIN_API_URL, e.SANDBOX_PORT)
+          ? `${sandboxUrl}/sandbox/shopify/orders/{id}`
+          : `https://admin.shopify.com/store/${e.SHOPIFY_SHOP_DOMAIN.replace(/\.myshopify\.com$/, '')}/orders/{id}`,
+        vinoshipperOrder:
+          e.VINOSHIPPER_ORDER_URL ?? (isLocal(e.VINOSHIPPER_API_URL, e.SANDBOX_PORT) ? `${sandboxUrl}/sandbox/vinoshipper/orders/{orderNumber}` : null),
+      },
+    },
     shopify: {
       shopDomain: e.SHOPIFY_SHOP_DOMAIN,
       adminApiUrl: e.SHOPIFY_ADMIN_API_URL,
@@ -429,12 +478,42 @@ function productionProblems(source: NodeJS.ProcessEnv): string[] {
     const value = raw(name);
     if (value !== undefined && EXAMPLE_EMAIL_DOMAIN.test(value)) problems.push(`${name}: production needs a real address, not one at an .example domain`);
   }
+  problems.push(...consoleProductionProblems(raw));
   const sandboxPort = Number(raw('SANDBOX_PORT') ?? SANDBOX_PORT);
   for (const name of ['SHOPIFY_ADMIN_API_URL', 'VINOSHIPPER_API_URL', 'RESEND_BASE_URL']) {
     const value = raw(name);
     if (value !== undefined && isLocal(value, sandboxPort)) problems.push(`${name}: production must not point at the sandbox`);
   }
   return problems;
+}
+
+/**
+ * The console signs people in and acts on orders: in production only over HTTPS. The API speaks
+ * plain HTTP, so HTTPS comes from a proxy in front, which the API must be told to believe.
+ */
+function consoleProductionProblems(raw: (name: string) => string | undefined): string[] {
+  if (['false', '0', 'no', 'off'].includes(raw('CONSOLE_ENABLED') ?? '')) return [];
+  const problems: string[] = [];
+  const publicUrl = raw('CELLARHAND_API_URL');
+  if (publicUrl !== undefined && !publicUrl.startsWith('https://')) {
+    problems.push('CELLARHAND_API_URL: the console is HTTPS-only in production: use the https address (or CONSOLE_ENABLED=false)');
+  }
+  const proxy = raw('API_TRUST_PROXY');
+  if (proxy === undefined || proxy === 'false') {
+    problems.push(
+      'API_TRUST_PROXY: the console needs the TLS proxy in front of the API named (its hops, e.g. 1, or its addresses) so it can tell HTTPS requests and client addresses (or CONSOLE_ENABLED=false)',
+    );
+  } else if (proxy === 'true') {
+    problems.push('API_TRUST_PROXY: true believes any client’s X-Forwarded-* headers; name the proxy’s hops (1) or addresses instead');
+  }
+  return problems;
+}
+
+/** `API_TRUST_PROXY` as express takes it. */
+function trustProxy(value: string | undefined): boolean | number | string | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 function isLocal(u: string, sandboxPort: number): boolean {

@@ -122,11 +122,11 @@ export function orderMetrics({ registry, client, config, logger }: OrderMetricsO
   };
 }
 
-/** `fn` over `items`, at most CONCURRENCY at a time, results in order. */
-async function mapLimit<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+/** `fn` over `items`, at most `concurrency` at a time, results in order. Also used by the console's bulk requests. */
+export async function mapLimit<T, R>(items: readonly T[], fn: (item: T) => Promise<R>, concurrency = CONCURRENCY): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
-  const lanes = Array.from({ length: Math.min(CONCURRENCY, items.length) }, async () => {
+  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
     while (next < items.length) {
       const i = next++;
       results[i] = await fn(items[i]);

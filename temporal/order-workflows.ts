@@ -18,6 +18,7 @@ import {
   retryUpdate,
   vinoshipperOrderAliasId,
   type OrderRequestAnswer,
+  IssueCauseKey,
   IssueTypeKey,
   ORDER_WORKFLOW_TYPE,
   OrderStatusKey,
@@ -85,11 +86,26 @@ export interface OrderListing {
   shopifyOrderName: string | null;
   status: OrderStatus | null;
   issueType: IssueType | null;
+  /** `issueCause()` of the open issue (type plus SKU or state); null when none is open. */
+  issueCause: string | null;
   vinoshipperOrderNumber: string | null;
   workflowId: string;
   running: boolean;
   startedAt: string;
 }
+
+/** Which orders to list; `search` is an order name (`#1036`) or Vinoshipper order number, checked by `ORDER_SEARCH`. */
+export interface OrderListFilter {
+  status?: OrderStatus;
+  issueType?: IssueType;
+  search?: string;
+  /** Only running orders (finished ones keep their last status). */
+  running?: boolean;
+  limit: number;
+}
+
+/** What a search may hold: it goes into a visibility query, so no quotes or backslashes. */
+export const ORDER_SEARCH = /^#?[A-Za-z0-9._-]{1,40}$/;
 
 export class OrderWorkflows {
   /** The shop's sync switch and install time (temporal/shop-settings.ts), read for every new order. */
@@ -172,13 +188,19 @@ export class OrderWorkflows {
   /**
    * A person's request, answered for real: the order's Update validator refuses what does not apply
    * (RequestRefusedError with the reason); an accepted request answers once the order has acted on
-   * it, or says it is under way when that takes longer than a few seconds.
+   * it, or says it is under way when that takes longer than a few seconds. The same `requestId`
+   * twice (a double click, a resent form) is one request: Temporal gives both the one Update's answer.
    */
-  async request<K extends OrderRequestKind>(shopifyOrderId: string, kind: K, args: OrderRequestArgs[K]): Promise<OrderRequestAnswer> {
+  async request<K extends OrderRequestKind>(
+    shopifyOrderId: string,
+    kind: K,
+    args: OrderRequestArgs[K],
+    opts: { requestId?: string } = {},
+  ): Promise<OrderRequestAnswer> {
     const handle = this.client.workflow.getHandle(this.workflowId(shopifyOrderId));
     try {
       const definition = ORDER_REQUEST_UPDATES[kind] as UpdateDefinition<OrderRequestAnswer, [OrderRequestArgs[K]]>;
-      const update = await handle.startUpdate(definition, { args: [args], waitForStage: WorkflowUpdateStage.ACCEPTED });
+      const update = await handle.startUpdate(definition, { args: [args], waitForStage: WorkflowUpdateStage.ACCEPTED, updateId: opts.requestId });
       const result = update.result();
       result.catch(() => undefined); // answered below, or after we stopped waiting
       let timer: NodeJS.Timeout | undefined;
@@ -226,20 +248,17 @@ export class OrderWorkflows {
     }
   }
 
-  /** Orders of this shop from visibility, newest first, optionally by status and issue type. */
-  async list(filter: { status?: OrderStatus; issueType?: IssueType; limit: number }): Promise<OrderListing[]> {
-    // Values come from the closed vocabularies (validated by the caller), so quoting is safe.
-    const clauses = [`WorkflowType="${ORDER_WORKFLOW_TYPE}"`, `ShopDomain="${this.opts.shopDomain}"`];
-    if (filter.status) clauses.push(`OrderStatus="${filter.status}"`);
-    if (filter.issueType) clauses.push(`IssueType="${filter.issueType}"`);
+  /** Orders of this shop from visibility, newest first, optionally by status, issue type or name. */
+  async list(filter: OrderListFilter): Promise<OrderListing[]> {
     const listings: OrderListing[] = [];
-    for await (const wf of this.client.workflow.list({ query: clauses.join(' AND '), pageSize: filter.limit })) {
+    for await (const wf of this.client.workflow.list({ query: this.listQuery(filter), pageSize: filter.limit })) {
       const attributes = wf.typedSearchAttributes;
       listings.push({
         shopifyOrderId: wf.workflowId.split(':').pop()!,
         shopifyOrderName: attributes.get(ShopifyOrderNameKey) ?? null,
         status: (attributes.get(OrderStatusKey) as OrderStatus | undefined) ?? null,
         issueType: (attributes.get(IssueTypeKey) as IssueType | undefined) ?? null,
+        issueCause: attributes.get(IssueCauseKey) ?? null,
         vinoshipperOrderNumber: attributes.get(VinoshipperOrderNumberKey) ?? null,
         workflowId: wf.workflowId,
         running: wf.status.name === 'RUNNING',
@@ -248,6 +267,25 @@ export class OrderWorkflows {
       if (listings.length >= filter.limit) break;
     }
     return listings;
+  }
+
+  /** How many orders of this shop match (visibility's count). */
+  async count(filter: Omit<OrderListFilter, 'limit'>): Promise<number> {
+    return (await this.client.workflow.count(this.listQuery(filter))).count;
+  }
+
+  private listQuery(filter: Omit<OrderListFilter, 'limit'>): string {
+    // Values come from the closed vocabularies or ORDER_SEARCH (validated here too), so quoting is safe.
+    const clauses = [`WorkflowType="${ORDER_WORKFLOW_TYPE}"`, `ShopDomain="${this.opts.shopDomain}"`];
+    if (filter.status) clauses.push(`OrderStatus="${filter.status}"`);
+    if (filter.issueType) clauses.push(`IssueType="${filter.issueType}"`);
+    if (filter.running) clauses.push('ExecutionStatus="Running"');
+    if (filter.search !== undefined) {
+      if (!ORDER_SEARCH.test(filter.search)) throw new Error(`Not an order name or number: ${JSON.stringify(filter.search)}`);
+      const name = filter.search.replace(/^#/, '');
+      clauses.push(`(ShopifyOrderName IN ("#${name}", "${name}") OR VinoshipperOrderNumber = "${name}")`);
+    }
+    return clauses.join(' AND ');
   }
 
   async describe(shopifyOrderId: string): Promise<WorkflowExecutionDescription> {

@@ -16,6 +16,7 @@ export const PRODUCTION: Record<string, string> = {
   EMAIL_FROM: 'Napa Cellars <orders@napacellars.com>',
   MERCHANT_ALERT_EMAIL: 'office@napacellars.com',
   CELLARHAND_API_URL: 'https://orders.napacellars.com',
+  API_TRUST_PROXY: '1',
   TEMPORAL_UI_URL: 'https://temporal.napacellars.com',
   OPS_API_TOKEN: 'ops-token-of-our-own-0123456789',
   CODEC_KEYS: `live-1:${Buffer.alloc(32, 9).toString('base64')}`,

@@ -1,0 +1,110 @@
+// The console's pages and the fragments its script polls for live updates. The inbox reads Temporal
+// visibility only (search attributes: no personal data); one order's page runs the order's `status`
+// query, decoded here on the server through the payload codec.
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Config } from '../config';
+import { ORDER_STATUSES } from '../domain';
+import { orderId, parse } from '../api/ops';
+import { HttpError } from '../api/errors';
+import { ORDER_SEARCH, UnknownOrderError, type OrderWorkflows } from '../temporal/order-workflows';
+import { INBOX_LIMIT, STATUS_LIMIT, type ConsoleFeed } from './feed';
+import { signedIn } from './guard';
+import { groupByCause } from './inbox';
+import { orderLinks } from './links';
+import type { PageChrome } from './views/layout';
+import { inboxLive, inboxPage, type InboxView } from './views/inbox';
+import { orderLive, orderPage, type OrderPageView } from './views/order';
+import type { Html } from './views/html';
+import { STATUS_LABELS } from './views/words';
+
+/** How long one order's page waits for its `status` query (the worker answers it). */
+const QUERY_DEADLINE_MS = 5_000;
+
+const inboxQuery = z.object({
+  status: z.enum(ORDER_STATUSES).default('needs_attention'),
+  q: z
+    .string()
+    .trim()
+    .max(41)
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+});
+
+/** Extra inbox sections another part of the console contributes (e.g. the catalogue check). */
+export type InboxExtra = () => Promise<Html | null>;
+
+export function pageRoutes(config: Config, orders: OrderWorkflows, feed: ConsoleFeed, extras: InboxExtra[] = []): Router {
+  const router = Router();
+  const chrome = (res: Response, title: string, search?: string): PageChrome => {
+    const { session, csrfToken } = signedIn(res);
+    return { title, shopDomain: config.shopify.shopDomain, signedIn: { csrfToken, name: session.name }, search };
+  };
+
+  async function inbox(req: Request): Promise<InboxView> {
+    const { status, q } = parse(inboxQuery, req.query, 'query');
+    const [byStatus, shop, orderSettings, extra, stuck] = await Promise.all([
+      feed.statusCounts(),
+      orders.shopSettings.current(),
+      orders.orderSettings(),
+      Promise.all(extras.map((e) => e())),
+      feed.needsAttention(),
+    ]);
+    const skippedWaiting = shop.syncEnabled ? 0 : await feed.skippedWaiting();
+    // The inbox's own count is as fresh as its list; the other tabs' counts lag a few seconds.
+    const counts = { byStatus: { ...byStatus, needs_attention: stuck.length }, skippedWaiting };
+    const settings = { ...shop, excludeTag: orderSettings.excludeTag, ordersCreatedAfter: orderSettings.ordersCreatedAfter };
+    const base = { status, counts, settings, extras: extra.filter((x): x is Html => x !== null) };
+    if (q !== undefined) {
+      if (!ORDER_SEARCH.test(q)) throw new HttpError(400, `“${q}” is not an order name or number: search like #1036 or 1036`);
+      const found = await orders.list({ search: q, limit: 20 });
+      return { ...base, groups: [], orders: found, truncated: false, search: q };
+    }
+    if (status === 'needs_attention') {
+      return { ...base, groups: groupByCause(stuck), orders: [], truncated: stuck.length >= INBOX_LIMIT };
+    }
+    const listed = await feed.list({ status, limit: STATUS_LIMIT });
+    return { ...base, groups: [], orders: listed, truncated: listed.length >= STATUS_LIMIT };
+  }
+
+  router.get('/console', async (req, res) => {
+    const view = await inbox(req);
+    // A search that finds exactly one order opens it.
+    if (view.search !== undefined && view.orders.length === 1) {
+      res.redirect(303, `/console/orders/${view.orders[0].shopifyOrderId}`);
+      return;
+    }
+    const title = view.search !== undefined ? `Find ${view.search}` : view.status === 'needs_attention' ? 'Inbox' : STATUS_LABELS[view.status];
+    res.type('html').send(inboxPage(chrome(res, title, view.search), view));
+  });
+
+  // Live: the same part of the page, answered 304 when nothing changed (express's ETag).
+  router.get('/console/live', async (req, res) => {
+    res.type('html').send(inboxLive(await inbox(req)).text);
+  });
+
+  async function order(req: Request): Promise<OrderPageView> {
+    const id = parse(orderId, req.params.id, 'order id');
+    try {
+      const [view, description] = await orders.client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => Promise.all([orders.status(id), orders.describe(id)]));
+      return {
+        order: view,
+        running: description.status.name === 'RUNNING',
+        links: orderLinks(config, { shopifyOrderId: id, vinoshipperOrderNumber: view.vinoshipperOrderNumber, workflowId: description.workflowId }),
+      };
+    } catch (err) {
+      if (err instanceof UnknownOrderError) throw new HttpError(404, `cellarhand knows no order ${id}`);
+      throw err;
+    }
+  }
+
+  router.get('/console/orders/:id', async (req, res) => {
+    const view = await order(req);
+    res.type('html').send(orderPage(chrome(res, `Order ${view.order.shopifyOrderName}`), view));
+  });
+
+  router.get('/console/live/orders/:id', async (req, res) => {
+    res.type('html').send(orderLive(await order(req)).text);
+  });
+  return router;
+}
