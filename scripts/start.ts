@@ -316,6 +316,11 @@ function printSummary(config: Config, started: Started, uiUrl: string): void {
     `  Temporal gRPC    ${config.temporal.address}${started ? ` (${STARTED_LABEL[started]})` : ''}`,
     `  Temporal Web UI  ${uiUrl}`,
     `  API              http://localhost:${config.api.port}`,
+    ...(config.console.enabled
+      ? [
+          `  Console          http://localhost:${config.api.port}/console (sign in with ${config.console.password === config.api.opsToken ? 'OPS_API_TOKEN' : 'CONSOLE_PASSWORD'})`,
+        ]
+      : []),
     `  Codec server     ${codecEndpoint(config, false)}/{encode,decode} (Authorization: Bearer <CODEC_SERVER_TOKEN>)${started && config.env !== 'production' ? '; the Web UI decodes payloads through it' : ''}`,
     ...metricsLines(config),
   ];
@@ -332,6 +337,9 @@ function printSummary(config: Config, started: Started, uiUrl: string): void {
       'Then look at:',
       `  curl -s ${sandbox}/sandbox/vinoshipper/orders/${config.orders.vinoshipperOrderPrefix}1001`,
       `  ${uiUrl}/namespaces/${config.temporal.namespace}/workflows?query=${query}   (Web UI filter OrderStatus="submitted")`,
+      ...(config.console.enabled
+        ? [`  http://localhost:${config.api.port}/console   (the console: stuck orders grouped by cause, each order, its actions)`]
+        : []),
     );
   } else {
     lines.push('  Sandbox          off (SANDBOX=off, or the integrations point at real services)');

@@ -122,18 +122,44 @@ test('refund needs confirmation, happens once even on a double click, and the or
   expect((await shop.shopifyOrder(refunded.id)).refunds ?? []).toHaveLength(0);
 
   // A reason is required; then a double click on the confirmation refunds once.
+  const posted: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith(`/console/orders/${refunded.id}/refund`)) posted.push(r.postData() ?? '');
+  });
   await page.getByRole('button', { name: 'Refund…' }).click();
   await dialog.getByLabel('Reason for the refund').fill('Customer asked to cancel');
   await dialog.getByRole('button', { name: `Refund ${refunded.name}` }).dblclick();
   await untilText(page.locator('#order-result'), { contains: 'Refund: done.' }, 30_000);
   await untilText(page.locator('#order-status'), 'Refunded');
+  expect(posted).toHaveLength(1); // the second click found the button disabled
   const inShopify = await shop.shopifyOrder(refunded.id);
   expect(inShopify.refunds).toHaveLength(1);
   expect((await shop.status(refunded.id)).timeline.filter((e) => e.event === 'refund_requested')).toHaveLength(1);
   await untilText(page.locator('.timeline'), { contains: 'Refund requested by Ana (console): Customer asked to cancel.' });
 }, 60_000);
 
+test('one confirmation sent twice (same request id) is one request: both get the order’s one answer', async () => {
+  const order = await stuckOrder('TWICE-2');
+  await page.goto(url(`/console/orders/${order.id}`));
+  const answers = await page.evaluate(async (id) => {
+    const token = document.querySelector('meta[name="csrf-token"]').getAttribute('content');
+    const send = () =>
+      fetch(`/console/orders/${id}/refund`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': token },
+        body: JSON.stringify({ reason: 'sent twice', requestId: 'a1b2c3d4e5f60718' }),
+      }).then(async (res) => ({ status: res.status, body: (await res.json()) as { outcome: string; status: string; message: string } }));
+    return Promise.all([send(), send()]);
+  }, order.id);
+  expect(answers.map((a) => a.status)).toEqual([200, 200]);
+  expect(answers[0].body).toMatchObject({ outcome: 'done', status: 'refunded' });
+  expect(answers[1].body.message).toBe(answers[0].body.message);
+  expect((await shop.shopifyOrder(order.id)).refunds).toHaveLength(1);
+  expect((await shop.status(order.id)).timeline.filter((e) => e.event === 'refund_requested')).toHaveLength(1);
+}, 40_000);
+
 test('an action that does not apply shows the order’s reason', async () => {
+  await page.goto(url(`/console/orders/${refunded.id}`));
   await page.getByRole('button', { name: 'Retry' }).click();
   await untilText(page.locator('#order-result'), 'Retry: not done — the order is already refunded');
   await page.getByRole('button', { name: 'Refund…' }).click();

@@ -211,3 +211,49 @@ test('metrics ports: on by default, 0 turns one off, the API’s may not be the 
   expect(() => loadConfig({ API_PORT: '4000', API_METRICS_PORT: '4000' })).toThrow(/API_METRICS_PORT: must differ from API_PORT/);
   expect(() => loadConfig({ WORKER_METRICS_PORT: '70000' })).toThrow(/WORKER_METRICS_PORT/);
 });
+
+describe('the console’s settings', () => {
+  test('outside production: the ops token signs in, plain cookies, links into the sandbox', () => {
+    const config = loadConfig({});
+    expect(config.console).toMatchObject({ enabled: true, password: 'sandbox-ops-token', secure: false, sessionTtlMs: 12 * 3_600_000 });
+    expect(config.console.links).toEqual({
+      shopifyOrder: 'http://localhost:3001/sandbox/shopify/orders/{id}',
+      vinoshipperOrder: 'http://localhost:3001/sandbox/vinoshipper/orders/{orderNumber}',
+    });
+    expect(config.api.trustProxy).toBeUndefined();
+  });
+
+  test('production: Secure cookies, Shopify admin links, no Vinoshipper link unless VINOSHIPPER_ORDER_URL says where', () => {
+    const config = loadConfig({ ...PRODUCTION, CONSOLE_PASSWORD: 'a console password of our own' });
+    expect(config.console).toMatchObject({ secure: true, password: 'a console password of our own' });
+    expect(config.console.links).toEqual({ shopifyOrder: 'https://admin.shopify.com/store/napa-cellars/orders/{id}', vinoshipperOrder: null });
+    expect(config.api.trustProxy).toBe(1);
+    const linked = loadConfig({ ...PRODUCTION, VINOSHIPPER_ORDER_URL: 'https://vinoshipper.com/ui/orders/{orderNumber}' });
+    expect(linked.console.links.vinoshipperOrder).toBe('https://vinoshipper.com/ui/orders/{orderNumber}');
+    expect(loadConfig({ ...PRODUCTION, API_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).api.trustProxy).toBe('loopback, 10.0.0.0/8');
+  });
+
+  test.each([
+    [{ CELLARHAND_API_URL: 'http://orders.napacellars.com' }, /CELLARHAND_API_URL: the console is HTTPS-only in production/],
+    [{ API_TRUST_PROXY: '' }, /API_TRUST_PROXY: the console needs the TLS proxy in front of the API named/],
+    [{ API_TRUST_PROXY: 'false' }, /API_TRUST_PROXY: the console needs the TLS proxy/],
+    [{ API_TRUST_PROXY: 'true' }, /API_TRUST_PROXY: true believes any client’s X-Forwarded-\* headers/],
+  ])('production refuses unsafe console settings: %p', (change, message) => {
+    expect(() => loadConfig({ ...PRODUCTION, ...change })).toThrow(message);
+  });
+
+  test('with the console off, production asks nothing of it', () => {
+    expect(
+      loadConfig({ ...PRODUCTION, CONSOLE_ENABLED: 'false', API_TRUST_PROXY: '', CELLARHAND_API_URL: 'http://orders.napacellars.com' }).console.enabled,
+    ).toBe(false);
+  });
+
+  test('bad console values are named', () => {
+    expect(() => loadConfig({ CONSOLE_PASSWORD: 'short' })).toThrow(/CONSOLE_PASSWORD: must be at least 16 characters/);
+    expect(() => loadConfig({ CONSOLE_SESSION_TTL: '30s' })).toThrow(/CONSOLE_SESSION_TTL: must be between 1m and 7d/);
+    expect(() => loadConfig({ VINOSHIPPER_ORDER_URL: 'https://vinoshipper.com/orders' })).toThrow(
+      /VINOSHIPPER_ORDER_URL: must be an http\(s\) URL containing \{orderNumber\}/,
+    );
+    expect(() => loadConfig({ API_TRUST_PROXY: 'every"thing' })).toThrow(/API_TRUST_PROXY: must be a number of proxy hops/);
+  });
+});
