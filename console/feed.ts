@@ -1,20 +1,22 @@
 // What the console reads from Temporal, shared by every open console page of this API process: the
 // pages poll every few seconds, Temporal visibility is asked at most once per short interval.
-import { ORDER_STATUSES, type OrderStatus } from '../domain';
 import type { OrderListFilter, OrderListing, OrderWorkflows } from '../temporal/order-workflows';
 
 /** A listing is reused this long (pages poll every 2.5 s: each poll sees changes within ~4 s). */
 const LISTING_MS = 1_500;
-/** Counts per status change slowly and cost one visibility call per status. */
-const COUNTS_MS = 10_000;
 /** The inbox reads at most this many stuck orders (and says so when there are more). */
 export const INBOX_LIMIT = 1_000;
 /** A status tab shows the newest this many orders. */
 export const STATUS_LIMIT = 200;
 
-export interface StatusCounts {
-  byStatus: Record<OrderStatus, number>;
-  /** Running orders skipped now: the ones that may resume when sync is turned back on (read while sync is off). */
+/**
+ * The counts the inbox shows: stuck orders (its own list's length) and, while sync is off, the
+ * skipped orders that would resume. Other statuses are not counted: a count per status is one
+ * visibility call each, and visibility is rate-limited per namespace (the dev server's default is
+ * 10 requests per second), shared with the worker and every open console.
+ */
+export interface InboxCounts {
+  needsAttention: number;
   skippedWaiting: number;
 }
 
@@ -31,16 +33,6 @@ export class ConsoleFeed {
   /** Keyed by the filter: callers pass a bounded set (the statuses), never free text. */
   list(filter: OrderListFilter): Promise<OrderListing[]> {
     return this.cached(`list:${JSON.stringify(filter)}`, LISTING_MS, () => this.orders.list(filter));
-  }
-
-  /** Orders per status (the tabs): refreshed less often than the lists, one visibility count per status. */
-  statusCounts(): Promise<Record<OrderStatus, number>> {
-    return this.cached('counts', COUNTS_MS, async () => {
-      const counts = await Promise.all(
-        ORDER_STATUSES.map((status) => this.orders.count(status === 'needs_attention' ? { status, running: true } : { status })),
-      );
-      return Object.fromEntries(ORDER_STATUSES.map((s, i) => [s, counts[i]])) as Record<OrderStatus, number>;
-    });
   }
 
   /** Running orders skipped now, as fresh as the lists: the sync switch's confirmation names the number. */

@@ -43,16 +43,14 @@ export function pageRoutes(config: Config, orders: OrderWorkflows, feed: Console
 
   async function inbox(req: Request): Promise<InboxView> {
     const { status, q } = parse(inboxQuery, req.query, 'query');
-    const [byStatus, shop, orderSettings, extra, stuck] = await Promise.all([
-      feed.statusCounts(),
+    const [shop, orderSettings, extra, stuck] = await Promise.all([
       orders.shopSettings.current(),
       orders.orderSettings(),
       Promise.all(extras.map((e) => e())),
       feed.needsAttention(),
     ]);
     const skippedWaiting = shop.syncEnabled ? 0 : await feed.skippedWaiting();
-    // The inbox's own count is as fresh as its list; the other tabs' counts lag a few seconds.
-    const counts = { byStatus: { ...byStatus, needs_attention: stuck.length }, skippedWaiting };
+    const counts = { needsAttention: stuck.length, skippedWaiting };
     const settings = { ...shop, excludeTag: orderSettings.excludeTag, ordersCreatedAfter: orderSettings.ordersCreatedAfter };
     const base = { status, counts, settings, extras: extra.filter((x): x is Html => x !== null) };
     if (q !== undefined) {

@@ -66,8 +66,9 @@ function consoleErrors(shopDomain: string): ErrorRequestHandler {
     } else {
       requestLogger(req).error({ err, path: req.path }, 'console: request failed');
     }
+    const problems = Array.isArray(details?.problems) ? ` (${details.problems.join('; ')})` : '';
     if (wantsJson(req) || req.method !== 'GET') {
-      res.status(status).json({ error: message, ...details, summary: message, tone: 'refused' });
+      res.status(status).json({ error: message, ...details, summary: `${message}${problems}`, tone: 'refused' });
       return;
     }
     res

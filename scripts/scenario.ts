@@ -11,6 +11,8 @@ import { SCENARIOS, type Scenario } from './scenarios/catalogue';
 import { Rehearsal, RehearsalProblem, StepTimeout, errorText, seconds } from './scenarios/rehearsal';
 
 const DEFAULT_STEP_TIMEOUT_S = 30;
+/** `--console`: how long the rehearsal waits for the person to press a button in the console. */
+const CONSOLE_WAIT_MIN = 15;
 
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number) => (text: string) => (useColor ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -22,13 +24,14 @@ function usage(): string {
   return [
     'Rehearse a failure scenario against the running stack (start it with `npm start`).',
     '',
-    'Usage: npm run scenario -- <name> [--api <url>] [--sandbox <url>] [--token <ops token>] [--timeout <seconds>]',
+    'Usage: npm run scenario -- <name> [--console] [--api <url>] [--sandbox <url>] [--token <ops token>] [--timeout <seconds>]',
     '',
     'Scenarios:',
     ...SCENARIOS.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
     `  ${'all'.padEnd(width)}  Every scenario above in turn, then a summary table.`,
     '',
     'Options:',
+    `  --console            you press retry and refund in the console (http://localhost:API_PORT/console) when asked; each wait ${CONSOLE_WAIT_MIN} min`,
     '  --api <url>          cellarhand’s API (default http://localhost:API_PORT, 3000)',
     '  --sandbox <url>      the sandbox (default http://localhost:SANDBOX_PORT, 3001)',
     '  --token <token>      the ops API token (default OPS_API_TOKEN from the environment or .env)',
@@ -82,7 +85,7 @@ async function main(): Promise<number> {
   const stepTimeoutMs = timeoutS * 1000;
   const shop = new StackDriver({ apiUrl, sandboxUrl, opsToken, timeoutMs: stepTimeoutMs, orderPrefix: config.orders.vinoshipperOrderPrefix });
 
-  const unreachable = await preflight(shop, apiUrl, sandboxUrl);
+  const unreachable = await preflight(shop, apiUrl, sandboxUrl, values.console ?? false);
   if (unreachable) {
     console.error(colors.bad(unreachable));
     return 1;
@@ -99,6 +102,7 @@ async function main(): Promise<number> {
         stepTimeoutMs,
         unreachableRetryIntervalMs: config.orders.unreachableRetryIntervalMs,
         issueRecheckIntervalMs: config.orders.recheckBackoffMs[0],
+        console: values.console ? { url: apiUrl, timeoutMs: CONSOLE_WAIT_MIN * 60_000 } : undefined,
       },
       print,
       colors,
@@ -114,6 +118,7 @@ async function play(scenario: Scenario, rehearsal: Rehearsal, apiUrl: string, sa
   const started = Date.now();
   print(colors.bold(`Rehearsing ${scenario.name}`));
   print(scenario.seed);
+  print(`In the console: ${scenario.console}`);
   print(colors.dim(`cellarhand API ${apiUrl} · sandbox ${sandboxUrl}`));
   print();
   active = rehearsal;
@@ -167,7 +172,7 @@ function printSummary(outcomes: Outcome[]): void {
 }
 
 /** Says in plain words what is missing when the stack is not there; null when all answers. */
-async function preflight(shop: StackDriver, apiUrl: string, sandboxUrl: string): Promise<string | null> {
+async function preflight(shop: StackDriver, apiUrl: string, sandboxUrl: string, inConsole: boolean): Promise<string | null> {
   try {
     const res = await fetch(`${apiUrl}/health`);
     await res.body?.cancel();
@@ -191,6 +196,11 @@ async function preflight(shop: StackDriver, apiUrl: string, sandboxUrl: string):
     }
     return `The ops API at ${apiUrl} does not answer as expected: ${errorText(err)}`;
   }
+  if (inConsole) {
+    const res = await fetch(`${apiUrl}/console/sign-in`, { redirect: 'manual' }).catch(() => null);
+    await res?.body?.cancel();
+    if (!res || res.status !== 200) return `--console: the console at ${apiUrl}/console does not answer (is CONSOLE_ENABLED=false?).`;
+  }
   return null;
 }
 
@@ -202,6 +212,7 @@ function parse() {
       sandbox: { type: 'string' },
       token: { type: 'string' },
       timeout: { type: 'string' },
+      console: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

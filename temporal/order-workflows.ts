@@ -201,12 +201,15 @@ export class OrderWorkflows {
     try {
       const definition = ORDER_REQUEST_UPDATES[kind] as UpdateDefinition<OrderRequestAnswer, [OrderRequestArgs[K]]>;
       const update = await handle.startUpdate(definition, { args: [args], waitForStage: WorkflowUpdateStage.ACCEPTED, updateId: opts.requestId });
-      const result = update.result();
+      // Waiting for the answer is a long poll: stopped once we say "under way", so no poll outlives the request.
+      const stopWaiting = new AbortController();
+      const result = this.client.withAbortSignal(stopWaiting.signal, () => update.result());
       result.catch(() => undefined); // answered below, or after we stopped waiting
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), REQUEST_ANSWER_WAIT_MS)));
       const answer = await Promise.race([result, late]).finally(() => clearTimeout(timer));
       if (answer) return answer;
+      stopWaiting.abort();
       const view = await handle.query(statusQuery);
       return { outcome: 'waiting', status: view.status, message: 'Accepted; the order is still working on it.' };
     } catch (err) {

@@ -3,7 +3,7 @@
 // #live is re-rendered by /console/live and swapped in by console.js every few seconds.
 import type { OrderStatus } from '../../domain';
 import type { OrderListing } from '../../temporal/order-workflows';
-import type { StatusCounts } from '../feed';
+import type { InboxCounts } from '../feed';
 import type { CauseGroup } from '../inbox';
 import { actionButton, actionDialog, liveParts, resultRegion } from './controls';
 import { html, timeAgo, timeAt, type Html } from './html';
@@ -23,7 +23,7 @@ export interface SyncSettingsView {
 
 export interface InboxView {
   status: OrderStatus;
-  counts: StatusCounts;
+  counts: InboxCounts;
   settings: SyncSettingsView;
   /** needs_attention: the groups; another status: its newest orders. */
   groups: CauseGroup[];
@@ -60,7 +60,7 @@ function inboxContent(view: InboxView): Html {
           const current = view.search === undefined && status === view.status;
           return html`<li>
             <a href="/console?status=${status}" ${current ? html`aria-current="page"` : ''} class="tab s-${status}"
-              >${STATUS_LABELS[status]} <span class="count">${view.counts.byStatus[status]}</span></a
+              >${STATUS_LABELS[status]} ${status === 'needs_attention' ? html` <span class="count">${view.counts.needsAttention}</span>` : ''}</a
             >
           </li>`;
         })}

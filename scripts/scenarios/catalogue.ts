@@ -9,6 +9,8 @@ export interface Scenario {
   summary: string;
   /** Where it sits in the seed, printed as the rehearsal's heading. */
   seed: string;
+  /** How a person resolves it from the console (/console): printed with the heading, and the README's scenario table. */
+  console: string;
   /** Plays it; returns how the order ended, for the summary table. Throws when it did not end as expected. */
   run(r: Rehearsal): Promise<string>;
 }
@@ -23,6 +25,8 @@ export const SCENARIOS: Scenario[] = [
     name: 'product-missing',
     summary: 'A SKU Vinoshipper does not know; corrected in Shopify and synced again automatically.',
     seed: 'Scenario 1 — order created in Shopify but no Vinoshipper order ID. Cause: the product doesn’t exist in Vinoshipper.',
+    console:
+      'Inbox group “SKU … is not in Vinoshipper — N orders”. Correct the SKU in Shopify (“Open in Shopify admin”): resent by itself. Or add the product in Vinoshipper, then “Retry all N” on the group.',
     async run(r) {
       const order = await r.step(`Placing order with SKU ${TYPO_SKU}, which Vinoshipper does not know (the real SKU ends in zero: ${CABERNET.sku})`, (say) =>
         r.placeOrder({ line_items: [{ ...CABERNET, sku: TYPO_SKU }] }, say),
@@ -47,6 +51,8 @@ export const SCENARIOS: Scenario[] = [
     name: 'inventory-unavailable',
     summary: 'More bottles than Vinoshipper has; inventory added in Vinoshipper, then retry.',
     seed: 'Scenario 1 — order created in Shopify but no Vinoshipper order ID. Cause: inventory is unavailable in Vinoshipper.',
+    console:
+      'Inbox group “Not enough inventory in Vinoshipper for …”. Add inventory in Vinoshipper, then “Retry all N” on the group (or “Retry” on the order).',
     async run(r) {
       const before = await r.vinoshipperProduct(PINOT);
       if (!before) throw new Error(`The Vinoshipper sandbox has no product ${PINOT} to rehearse with.`);
@@ -65,8 +71,7 @@ export const SCENARIOS: Scenario[] = [
           say(
             `Vinoshipper does not tell cellarhand about inventory; cellarhand would look again by itself every ${minutes(r.opts.issueRecheckIntervalMs)} (RECHECK_BACKOFF, first step; it backs off while nothing changes).`,
           );
-          await r.shop.retry(order.id);
-          say('Sent “retry” through the ops API so it looks now.');
+          await r.request(order, { kind: 'retry' }, say);
         },
       );
       return r.step('Waiting for cellarhand to sync the order to Vinoshipper', async (say) => {
@@ -81,6 +86,7 @@ export const SCENARIOS: Scenario[] = [
     name: 'vinoshipper-unreachable',
     summary: 'Vinoshipper is down; cellarhand retries, flags the order, and recovers on retry once it is back.',
     seed: 'Scenario 1 — order created in Shopify but no Vinoshipper order ID. Cause: API connection issue between CrushSuite and Vinoshipper.',
+    console: 'Inbox group “Vinoshipper could not be reached”. Nothing to do: it retries by itself; once Vinoshipper is back, “Retry all N” tries at once.',
     async run(r) {
       const before = await r.vinoshipperFaults();
       await r.step(`Taking Vinoshipper down: the sandbox answers its next ${OUTAGE_CALLS} API calls with 503 Service Unavailable`, async () => {
@@ -95,12 +101,12 @@ export const SCENARIOS: Scenario[] = [
       await r.step('Vinoshipper comes back: the sandbox stops failing', async () => {
         await r.shop.injectVinoshipperFaults({ mode: 'none' });
       });
-      await r.step('Sending “retry” through the ops API', async (say) => {
+      await r.step('Sending “retry”', async (say) => {
         say(
           `cellarhand tries again by itself every ${minutes(r.opts.unreachableRetryIntervalMs)} (UNREACHABLE_RETRY_INTERVAL); ` +
             'the rehearsal sends “retry” instead of waiting that long.',
         );
-        await r.shop.retry(order.id);
+        await r.request(order, { kind: 'retry' }, say);
       });
       return r.step('Waiting for cellarhand to get the order into Vinoshipper', async (say) => {
         const view = await r.waitForStatus(order, 'submitted');
@@ -112,15 +118,16 @@ export const SCENARIOS: Scenario[] = [
     name: 'customer-verification',
     summary: 'Vinoshipper cannot verify the customer; details fixed in Vinoshipper, resent with retry.',
     seed: 'Scenario 2 — Vinoshipper order ID exists but the order has issues. Cause: customer verification failed.',
+    console: 'Inbox group “Customer verification failed”. Fix the customer in Vinoshipper (“Open in Vinoshipper”), then “Retry” on the order.',
     async run(r) {
       const { order, vinoshipperOrderNumber } = await r.step(`Placing order for 1 bottle of ${CABERNET.sku}`, (say) => r.placeSubmittedOrder(say));
       await r.step(`Vinoshipper flags order ${vinoshipperOrderNumber}: “Date of birth could not be verified” (and sends its webhook)`, async () => {
         await r.shop.flagOrder(vinoshipperOrderNumber, 'customer_verification', 'Date of birth could not be verified');
       });
       await r.step('Waiting for cellarhand to flag the order', (say) => r.expectIssue(order, 'customer_verification_failed', say));
-      await r.step('Correction (seed: “Manually update the customer details in Vinoshipper and resend”): sending “retry” through the ops API', async (say) => {
+      await r.step('Correction (seed: “Manually update the customer details in Vinoshipper and resend”): sending “retry”', async (say) => {
         say('(In Vinoshipper you would correct the customer’s name, date of birth or address first; the sandbox has nothing to edit.)');
-        await r.shop.retry(order.id);
+        await r.request(order, { kind: 'retry' }, say);
       });
       return r.step('Waiting for cellarhand to resend the order', async (say) => {
         const view = await r.waitForStatus(order, 'submitted');
@@ -134,6 +141,8 @@ export const SCENARIOS: Scenario[] = [
     name: 'invalid-address',
     summary: 'Vinoshipper rejects the address; corrected in Shopify and resent automatically.',
     seed: 'Scenario 2 — Vinoshipper order ID exists but the order has issues. Cause: invalid customer address.',
+    console:
+      'Inbox group “Invalid customer address”. Correct the address in Shopify (“Open in Shopify admin”): resent by itself. Fixed in Vinoshipper instead: “Mark resolved…” with a note.',
     async run(r) {
       const { order, vinoshipperOrderNumber } = await r.step(`Placing order for 1 bottle of ${CABERNET.sku}`, (say) => r.placeSubmittedOrder(say));
       await r.step(`Vinoshipper flags order ${vinoshipperOrderNumber}: “Street address not found” (and sends its webhook)`, async () => {
@@ -162,15 +171,16 @@ export const SCENARIOS: Scenario[] = [
     name: 'order-item',
     summary: 'Vinoshipper flags a product on the order; fixed in Vinoshipper, resent with retry.',
     seed: 'Scenario 2 — Vinoshipper order ID exists but the order has issues. Cause: order item issues.',
+    console: 'Inbox group “Order item issue”. Fix the product in Vinoshipper, then “Retry” on the order (or correct the order in Shopify: resent by itself).',
     async run(r) {
       const { order, vinoshipperOrderNumber } = await r.step(`Placing order for 1 bottle of ${CABERNET.sku}`, (say) => r.placeSubmittedOrder(say));
       await r.step(`Vinoshipper flags order ${vinoshipperOrderNumber}: “Product details do not match” (and sends its webhook)`, async () => {
         await r.shop.flagOrder(vinoshipperOrderNumber, 'order_item', 'Product details do not match');
       });
       await r.step('Waiting for cellarhand to flag the order', (say) => r.expectIssue(order, 'order_item_issue', say));
-      await r.step('Correction (seed: “Correct the issue and the order will attempt to sync again”): sending “retry” through the ops API', async (say) => {
+      await r.step('Correction (seed: “Correct the issue and the order will attempt to sync again”): sending “retry”', async (say) => {
         say('(In Vinoshipper you would fix the product details first; the sandbox has nothing to edit.)');
-        await r.shop.retry(order.id);
+        await r.request(order, { kind: 'retry' }, say);
       });
       return r.step('Waiting for cellarhand to resend the order', async (say) => {
         const view = await r.waitForStatus(order, 'submitted');
@@ -184,16 +194,15 @@ export const SCENARIOS: Scenario[] = [
     name: 'compliance-refund',
     summary: 'Shipping to CA became prohibited after checkout; compliance event recorded, customer refunded once.',
     seed: 'Scenario 3 — compliance check failed post-purchase (rules changed between checkout and processing).',
+    console:
+      'Inbox group “Compliance check failed for shipments to CA”. Open the order, read the compliance event, contact the customer, then “Refund…” with a reason (or “Cancel…”).',
     async run(r) {
       await blockCalifornia(r);
       const order = await r.step(`Placing order for 1 bottle of ${CABERNET.sku}, shipping to Napa, CA`, (say) => r.placeOrder({ line_items: [CABERNET] }, say));
       await r.step('Waiting for cellarhand to flag the order', (say) => r.expectIssue(order, 'compliance_failed', say));
       await r.step(
-        'Correction (seed: “Contact the customer to inform them of the issue. Process a refund if the order cannot be fulfilled.”): sending “refund” through the ops API',
-        async (say) => {
-          await r.shop.refund(order.id, 'Cannot ship to CA any more');
-          say('Reason given: “Cannot ship to CA any more”.');
-        },
+        'Correction (seed: “Contact the customer to inform them of the issue. Process a refund if the order cannot be fulfilled.”): sending “refund”',
+        (say) => r.request(order, { kind: 'refund', reason: 'Cannot ship to CA any more' }, say),
       );
       return r.step('Waiting for cellarhand to refund the order', async (say) => {
         const view = await r.waitForStatus(order, 'refunded');
@@ -213,6 +222,7 @@ export const SCENARIOS: Scenario[] = [
     name: 'compliance-corrected',
     summary: 'Shipping to CA became prohibited after checkout; ship-to corrected to Oregon in Shopify and resent.',
     seed: 'Scenario 3 — compliance check failed post-purchase, fixed by a ship-to address in a permitted state.',
+    console: 'Inbox group “Compliance check failed for shipments to CA”. Correct the ship-to address in Shopify (“Open in Shopify admin”): resent by itself.',
     async run(r) {
       await blockCalifornia(r);
       const order = await r.step(`Placing order for 1 bottle of ${CABERNET.sku}, shipping to Napa, CA`, (say) => r.placeOrder({ line_items: [CABERNET] }, say));
@@ -237,6 +247,7 @@ export const SCENARIOS: Scenario[] = [
     name: 'fulfilment',
     summary: 'The happy ending: Vinoshipper approves and ships with tracking; fulfilled in Shopify.',
     seed: 'After submission — the order goes through: approved, shipped, fulfilled in Shopify with tracking.',
+    console: 'Nothing to do: the order moves through the Submitted, Accepted and Fulfilled tabs by itself.',
     async run(r) {
       const { order, vinoshipperOrderNumber } = await r.step(`Placing order for 1 bottle of ${CABERNET.sku}`, (say) => r.placeSubmittedOrder(say));
       await r.step(`Vinoshipper approves order ${vinoshipperOrderNumber} (and sends its webhook)`, async (say) => {
@@ -262,6 +273,7 @@ export const SCENARIOS: Scenario[] = [
     name: 'cancellation',
     summary: 'The order is cancelled in Shopify; cellarhand cancels it in Vinoshipper.',
     seed: 'After submission — the order is cancelled in Shopify (orders/cancelled).',
+    console: 'Nothing to do when Shopify cancels it: the order shows Cancelled. To cancel from cellarhand instead: “Cancel…” with a reason on the order.',
     async run(r) {
       const { order, vinoshipperOrderNumber } = await r.step(`Placing order for 1 bottle of ${CABERNET.sku}`, (say) => r.placeSubmittedOrder(say));
       await r.step(`Cancelling ${order.name} in Shopify`, async (say) => {

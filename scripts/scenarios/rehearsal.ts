@@ -14,7 +14,15 @@ export interface RehearsalOptions {
   unreachableRetryIntervalMs: number;
   /** The first step of the workflow's re-check cadence for an open issue (RECHECK_BACKOFF). */
   issueRecheckIntervalMs: number;
+  /**
+   * `--console`: cellarhand's requests (retry, refund) are left to the person at the console: the
+   * rehearsal says what to press and waits for the order to record it. Unset: sent through the ops API.
+   */
+  console?: { url: string; timeoutMs: number };
 }
+
+/** A person's request a scenario's correction makes. */
+export type PersonRequest = { kind: 'retry' } | { kind: 'refund'; reason: string };
 
 export type Print = (line: string) => void;
 
@@ -34,6 +42,8 @@ export class StepTimeout extends Error {
 export class RehearsalProblem extends Error {}
 
 const OLD_WORKFLOW_TOLERANCE_MS = 10_000;
+/** The order's timeline is stamped by the workflow (server time): allow for a little clock difference. */
+const CLOCK_SLACK_MS = 5_000;
 
 export class Rehearsal {
   private stepNumber = 0;
@@ -122,6 +132,25 @@ export class Rehearsal {
       `cellarhand sent it to Vinoshipper: status ${view.status}, Vinoshipper order ${view.vinoshipperOrderNumber}, number written back to the Shopify order.`,
     );
     return { order, vinoshipperOrderNumber: view.vinoshipperOrderNumber ?? order.vinoshipperOrderNumber };
+  }
+
+  // ---- a person's requests ----
+
+  /** Retry or refund: through the ops API, or (`--console`) pressed by the person in the console. */
+  async request(order: PlacedOrder, request: PersonRequest, say: Print): Promise<void> {
+    if (!this.opts.console) {
+      if (request.kind === 'retry') await this.shop.retry(order.id);
+      else await this.shop.refund(order.id, request.reason);
+      say(`Sent “${request.kind}” through the ops API${request.kind === 'refund' ? `, reason “${request.reason}”` : ''}.`);
+      return;
+    }
+    const since = Date.now() - CLOCK_SLACK_MS;
+    const press =
+      request.kind === 'retry' ? '“Retry” (or “Retry all” on its group in the inbox)' : `“Refund…”, give a reason (e.g. “${request.reason}”) and confirm`;
+    say(`Your turn, in the console: open ${this.opts.console.url}/console/orders/${order.id} (order ${order.name}) and press ${press}.`);
+    const asked = (v: OrderStatusView) => v.timeline.filter((e) => e.event === `${request.kind}_requested` && Date.parse(e.at) >= since).pop();
+    const view = await this.waitForOrder(order, `the ${request.kind} asked for in the console`, (v) => !!asked(v), this.opts.console.timeoutMs);
+    say(`The order recorded it: ${asked(view)!.message}`);
   }
 
   // ---- waiting on cellarhand ----

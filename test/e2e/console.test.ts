@@ -9,6 +9,7 @@ import { SIGN_IN_ATTEMPTS } from '../../console/sign-in';
 import { StackDriver, type PlacedOrder } from '../../sandbox/driver';
 import { launchBrowser, untilCount, untilText, type TestBrowser } from '../helpers/browser';
 import { request } from '../helpers/http';
+import { runScript } from '../helpers/scripts';
 import { startStack, type Stack } from '../helpers/stack';
 
 // Inside page.evaluate the code runs in the page; the test's own program has no DOM types.
@@ -83,6 +84,7 @@ test('three orders blocked by the same missing SKU appear as one group of 3', as
   // Visibility only: no customer data in the inbox.
   const customer = (await shop.shopifyOrder(blocked[0].id)).customer;
   expect(await page.locator('main').innerText()).not.toContain(customer.last_name);
+  await untilText(group('SKU CAB-2021-75O is not in Vinoshipper').locator('h3'), 'SKU CAB-2021-75O is not in Vinoshipper — 1 order');
   await page.screenshot({ path: join(DOCS, 'console-inbox.png'), fullPage: true });
 }, 90_000);
 
@@ -228,7 +230,7 @@ test('search by order name opens the order; phone width has no sideways scrollin
   await page.setViewportSize({ width: 1280, height: 900 });
 }, 40_000);
 
-test('CSRF: an action posted without the token, or with another, is refused and changes nothing', async () => {
+test('CSRF: an action posted without the token, or with another, is refused and changes nothing; a bad body or order id is named', async () => {
   const stuck = await stuckOrder('CSRF-1');
   await page.goto(url(`/console/orders/${stuck.id}`));
   const answers = await page.evaluate(async (id) => {
@@ -238,18 +240,67 @@ test('CSRF: an action posted without the token, or with another, is refused and 
         headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
         body: JSON.stringify({ reason: 'forged' }),
       });
-      return { status: res.status, body: (await res.json()) as { error: string } };
+      return { status: res.status, body: (await res.json()) as { error: string; summary: string } };
     };
-    return [await post({}), await post({ 'x-csrf-token': 'forged-token' })];
+    const token = document.querySelector('meta[name="csrf-token"]').getAttribute('content');
+    const noReason = await fetch(`/console/orders/${id}/refund`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': token },
+      body: JSON.stringify({ reason: '  ' }),
+    });
+    return [
+      await post({}),
+      await post({ 'x-csrf-token': 'forged-token' }),
+      { status: noReason.status, body: (await noReason.json()) as { error: string; summary: string } },
+    ];
   }, stuck.id);
-  for (const answer of answers) {
+  for (const answer of answers.slice(0, 2)) {
     expect(answer.status).toBe(403);
     expect(answer.body.error).toMatch(/no valid CSRF token/);
   }
+  // With the token, a refund without a reason is refused for that.
+  expect(answers[2].status).toBe(400);
+  expect(answers[2].body.summary).toMatch(/^Invalid request \(reason: /);
+  const badId = await page.goto(url('/console/orders/not-an-order'));
+  expect(badId!.status()).toBe(400);
+  await untilText(page.getByRole('alert'), { contains: 'Invalid order id' });
   const view = await shop.status(stuck.id);
   expect(view.status).toBe('needs_attention');
   expect(view.timeline.some((e) => e.event === 'refund_requested')).toBe(false);
 }, 40_000);
+
+test('a seed scenario rehearsed with --console is resolved by pressing the console’s buttons', async () => {
+  for (const [scenario, press] of [
+    ['customer-verification', async () => page.getByRole('button', { name: 'Retry', exact: true }).click()],
+    [
+      'compliance-refund',
+      async () => {
+        await page.getByRole('button', { name: 'Refund…' }).click();
+        await page.getByRole('dialog').getByLabel('Reason for the refund').fill('Cannot ship to CA any more');
+        await page
+          .getByRole('dialog')
+          .getByRole('button', { name: /^Refund #/ })
+          .click();
+      },
+    ],
+  ] as const) {
+    let asked: Promise<void> | null = null;
+    const run = await runScript(
+      'scripts/scenario.ts',
+      [scenario, '--console', '--api', stack.apiUrl, '--sandbox', stack.sandboxUrl, '--token', stack.config.api.opsToken],
+      { NO_COLOR: '1' },
+      90_000,
+      (soFar) => {
+        const turn = /Your turn, in the console: open (\S+) /.exec(soFar);
+        if (turn && !asked) asked = page.goto(turn[1]).then(press);
+      },
+    );
+    await asked;
+    if (run.status !== 0) throw new Error(`${scenario} --console exited ${run.status}:\n${run.stdout}\n${run.stderr}`);
+    expect(run.stdout).toContain('In the console: Inbox group');
+    expect(run.stdout).toMatch(/The order recorded it: (Retry|Refund) requested by Ana \(console\)/);
+  }
+}, 120_000);
 
 test('the console over HTTP: strict headers; a signed-out script call gets 401; sign-out ends the session', async () => {
   const signInPage = await fetch(url('/console/sign-in'));

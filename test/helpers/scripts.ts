@@ -11,13 +11,25 @@ export interface ScriptRun {
   stderr: string;
 }
 
-/** `env` replaces the environment (PATH is kept), so no developer's own settings leak in. */
-export function runScript(script: string, args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<ScriptRun> {
+/**
+ * `env` replaces the environment (PATH is kept), so no developer's own settings leak in.
+ * `onStdout` sees the output so far as it grows (a test can answer what the script asks).
+ */
+export function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  onStdout?: (soFar: string) => void,
+): Promise<ScriptRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [script, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env } });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      onStdout?.(stdout);
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
