@@ -20,6 +20,7 @@ export function page(chrome: PageChrome, body: Html): string {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${chrome.title} · cellarhand</title>
         ${signedIn ? html`<meta name="csrf-token" content="${signedIn.csrfToken}" />` : ''}
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/console/assets/console.css" />
         <script src="/console/assets/console.js" defer></script>
       </head>

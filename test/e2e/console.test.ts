@@ -210,6 +210,7 @@ test('search by order name opens the order; phone width has no sideways scrollin
   await page.setViewportSize({ width: 390, height: 844 });
   for (const path of ['/console', `/console/orders/${refunded.id}`]) {
     await page.goto(url(path));
+    if (path === '/console') await page.screenshot({ path: join(DOCS, 'console-phone.png'), fullPage: true });
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     const unlabelled = await page.evaluate(() =>
       [...document.querySelectorAll('input:not([type=hidden]), textarea, button')]
