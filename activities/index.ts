@@ -2,10 +2,11 @@
 // in clients that point at the sandbox; production hands in clients that point at the real services.
 // Same code.
 import type { Config } from '../config';
-import type { OrderActivities, PrivacyActivities, ReconciliationActivities } from '../domain';
+import type { AlertActivities, AlertDigestActivities, OrderActivities, PrivacyActivities, ReconciliationActivities } from '../domain';
 import { EmailClient } from '../integrations/email/client';
 import { ShopifyAdmin } from '../integrations/shopify/admin';
 import { VinoshipperClient } from '../integrations/vinoshipper/client';
+import { createAlertActivities } from './alerts';
 import { createEmailActivities } from './email';
 import { createPrivacyActivities } from './privacy';
 import { createReconciliationActivities } from './reconciliation';
@@ -36,7 +37,7 @@ export function createClients(config: Config): ExternalClients {
   };
 }
 
-export type CellarhandActivities = OrderActivities & PrivacyActivities & ReconciliationActivities;
+export type CellarhandActivities = OrderActivities & PrivacyActivities & ReconciliationActivities & AlertActivities & AlertDigestActivities;
 
 /** The privacy and reconciliation activities use the worker's own Temporal client (activity context). */
 export function createActivities(clients: ExternalClients, config: Config): CellarhandActivities {
@@ -46,5 +47,6 @@ export function createActivities(clients: ExternalClients, config: Config): Cell
     ...createEmailActivities(clients.email, config),
     ...createPrivacyActivities(clients.email, config),
     ...createReconciliationActivities(clients.shopify, config),
+    ...createAlertActivities(clients.email, config),
   };
 }

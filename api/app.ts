@@ -3,6 +3,7 @@
 import express, { type Express } from 'express';
 import type { Config } from '../config';
 import type { OrderWorkflows } from '../temporal/order-workflows';
+import { alertRoutes } from './alerts';
 import { codecServerRoutes } from './codec-server';
 import { errorHandler } from './errors';
 import { openApiDocument } from './openapi';
@@ -29,6 +30,7 @@ export function createApp({ config, orders }: AppDeps): Express {
   app.use(shopifyWebhookRoutes(config, orders));
   app.use(vinoshipperWebhookRoutes(config, orders));
   app.use(opsRoutes(config, orders));
+  app.use(alertRoutes(config, orders));
   app.use((req, res) => {
     res.status(404).json({ error: `No route for ${req.method} ${req.path}` });
   });

@@ -1,5 +1,6 @@
 // Per-order behaviour the starter hands to the workflow (from configuration), so the workflow
 // itself stays deterministic and a running order keeps the settings it started with.
+import type { AlertMode } from './alerts';
 
 export interface OrderSettings {
   /** Prepended to Shopify's order number: Vinoshipper order numbers are unique across all of Vinoshipper. */
@@ -21,4 +22,9 @@ export interface OrderSettings {
   /** compliance_failed only: refund automatically this long after the reminder, when enabled. */
   autoRefundEnabled: boolean;
   autoRefundAfterMs: number;
+  /**
+   * `grouped`: alerts go to the shop's alert digest (one email per cause and window); `per_order`: one
+   * email per order and alert. Absent in orders started before it existed: those keep `per_order`.
+   */
+  alertMode?: AlertMode;
 }

@@ -2,3 +2,4 @@
 export { orderWorkflow } from './order';
 export { redactionWorkflow, customerDataRequestWorkflow } from './privacy';
 export { reconcileOrdersWorkflow } from './reconciliation';
+export { merchantAlertsWorkflow } from './alerts';

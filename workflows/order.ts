@@ -18,11 +18,13 @@ import {
   NON_RETRYABLE_FAILURE_TYPES,
   cancelSignal,
   markResolvedSignal,
+  merchantToldSignal,
   orderUpdatedSignal,
   refundSignal,
   retrySignal,
   statusQuery,
   vinoshipperEventSignal,
+  type AlertActivities,
   type IssueType,
   type OrderActivities,
   type OrderOutcome,
@@ -48,6 +50,12 @@ const shopify = proxyActivities<OrderActivities>({
 const email = proxyActivities<OrderActivities>({
   startToCloseTimeout: '30s',
   retry: { ...retry, initialInterval: '2s', maximumInterval: '1m', maximumAttempts: 8 },
+});
+
+// ALERT_MODE=grouped: the alert goes to the shop's digest (workflows/alerts.ts), which emails per cause.
+const alerts = proxyActivities<AlertActivities>({
+  startToCloseTimeout: '30s',
+  retry: { ...retry, maximumInterval: '30s', maximumAttempts: 8 },
 });
 
 type Request = { reason: string; by?: string };
@@ -129,7 +137,34 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
   }
 
   // ---- Telling the merchant ----
+  setHandler(merchantToldSignal, ({ sent, ordersInEmail, emailId }) => {
+    const email = ordersInEmail > 1 ? `one email about ${ordersInEmail} orders with the same cause` : 'one email about this order';
+    if (sent) order.note('email_sent', `Emailed the merchant (${email}, id ${emailId}).`);
+    else order.note('email_failed', `Could not email the merchant (${email}); the issue stays visible in the Web UI and ops API.`);
+  });
+
   async function tellMerchant(kind: 'issue' | 'reminder' | 'notice', subjectLine: string, details: string, steps: string[], key: string): Promise<void> {
+    if (settings.alertMode === 'grouped') {
+      try {
+        await alerts.queueMerchantAlert({
+          kind,
+          cause: kind === 'notice' ? `notice:${key.replace(/^notice\//, '')}` : (order.issue?.cause ?? kind),
+          issueType: order.issue?.type ?? null,
+          shopifyOrderId: snapshot.shopifyOrderId,
+          shopifyOrderName: snapshot.name,
+          orderWorkflowId: workflowId,
+          subjectLine,
+          details,
+          steps,
+          key: `${workflowId}/${key}`,
+          raisedAt: new Date().toISOString(),
+        });
+        order.note('alert_queued', `Alert for the merchant handed to the shop's alert digest (grouped with other orders of the same cause): ${subjectLine}.`);
+      } catch (err) {
+        order.note('email_failed', `Could not hand the alert to the shop's alert digest: ${failureMessage(err)}`);
+      }
+      return;
+    }
     try {
       await email.sendOrderIssueEmail({
         kind,

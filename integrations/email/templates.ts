@@ -38,13 +38,23 @@ export function workflowUrl(ctx: EmailContext, workflowId: string): string {
   return `${base}/namespaces/${encodeURIComponent(ctx.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
+/** The Web UI's workflow list filtered by a visibility query (e.g. every order blocked by one issue type). */
+export function workflowListUrl(ctx: EmailContext, query: string): string {
+  const base = ctx.temporalUiUrl.replace(/\/+$/, '');
+  return `${base}/namespaces/${encodeURIComponent(ctx.temporalNamespace)}/workflows?query=${encodeURIComponent(query)}`;
+}
+
+export function emailFooter(ctx: EmailContext): string {
+  return `Sent by cellarhand for ${ctx.shopDomain}. Commands such as “retry” and “refund” are signals: send them from the order’s workflow page in the Temporal Web UI.`;
+}
+
 export function renderOrderIssueEmail(input: OrderIssueEmailInput, ctx: EmailContext): RenderedEmail {
   const order = input.shopifyOrderName;
   const wording = input.issueType ? ISSUE_WORDING[input.issueType] : null;
   const orderUrl = shopifyAdminOrderUrl(ctx.shopDomain, input.shopifyOrderId);
   const historyUrl = workflowUrl(ctx, input.workflowId);
   const intro = INTRO[input.kind](order);
-  const footer = `Sent by cellarhand for ${ctx.shopDomain}. Commands such as “retry” and “refund” are signals: send them from the order’s workflow page in the Temporal Web UI.`;
+  const footer = emailFooter(ctx);
 
   // A header value: one line, whatever the inputs held.
   const subject = `${SUBJECT_PREFIX[input.kind]} Order ${order}: ${input.subjectLine}`.replace(/\s+/g, ' ').trim();
