@@ -9,3 +9,4 @@ export * from './order-workflow';
 export * from './privacy';
 export * from './reconciliation';
 export * from './alerts';
+export * from './catalog-check';

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { fromCents, normalizeMoney } from '../integrations/shopify/money';
 import { describeIssues } from '../integrations/shopify/webhooks';
 import { createShopifyGraphql } from './shopify-graphql';
+import { ProductCatalog, ProductInputError, productInput, type ProductCatalogState, type SandboxProduct } from './shopify-products';
 import { objects, parseState, STATE_VERSION } from './state';
 import { ShopifyStore, type OrderRecord, type ShopifyStoreState } from './shopify-store';
 import { WebhookSender, type Delivery } from './shopify-webhooks';
@@ -38,6 +39,8 @@ export interface ShopifySandboxState extends ShopifyStoreState {
   version: typeof STATE_VERSION;
   /** refundCreate's @idempotent keys and the refunds they made. */
   refundKeys: { key: string; orderId: number; refundId: number }[];
+  /** Products and variants (absent in files saved before the sandbox kept them: the demo wines then). */
+  catalog?: ProductCatalogState;
 }
 
 const stateSchema = z.object({
@@ -46,6 +49,7 @@ const stateSchema = z.object({
   nextIds: z.record(z.string(), z.number().int()),
   nextOrderNumber: z.number().int(),
   refundKeys: z.array(z.object({ key: z.string(), orderId: z.number(), refundId: z.number() })),
+  catalog: z.object({ products: objects<SandboxProduct>(), nextProductId: z.number().int(), nextVariantId: z.number().int() }).optional(),
 });
 
 /** The version our webhook subscription would be pinned to. */
@@ -131,7 +135,8 @@ function storeView(record: OrderRecord) {
 
 export function createShopifySandbox(opts: ShopifySandboxOptions): ShopifySandbox {
   const store = new ShopifyStore();
-  const graphql = createShopifyGraphql(store);
+  const catalog = new ProductCatalog();
+  const graphql = createShopifyGraphql(store, catalog);
   const webhooks = new WebhookSender({ url: opts.webhookUrl, secret: opts.webhookSecret, shopDomain: opts.shopDomain, apiVersion: WEBHOOK_API_VERSION });
   let fault: { operation: string; remaining: number } | null = null;
   /** Replies dropped since the last reset, by GraphQL root field: what a fault run reports it injected. */
@@ -207,6 +212,23 @@ export function createShopifySandbox(opts: ShopifySandboxOptions): ShopifySandbo
     if (!delivery) throw Object.assign(new Error(`Nothing to redeliver: no earlier ${topic ?? ''} delivery for order ${record.order.name}`), { status: 404 });
     res.status(202).json(delivery);
   });
+  control.get('/products', (_req, res) => {
+    res.json(catalog.all());
+  });
+  control.put('/products/:sku', (req, res) => {
+    const input = parseBody(productInput, req.body, 'product');
+    try {
+      const { product, created } = catalog.put(req.params.sku, input);
+      res.status(created ? 201 : 200).json(product);
+    } catch (err) {
+      if (err instanceof ProductInputError) throw new BadRequest('Invalid product', [err.message]);
+      throw err;
+    }
+  });
+  control.delete('/products/:sku', (req, res) => {
+    if (!catalog.remove(req.params.sku)) throw Object.assign(new Error(`No product with SKU ${req.params.sku} in the sandbox store`), { status: 404 });
+    res.status(204).end();
+  });
   control.get('/deliveries', (_req, res) => {
     res.json(webhooks.deliveries());
   });
@@ -230,6 +252,7 @@ export function createShopifySandbox(opts: ShopifySandboxOptions): ShopifySandbo
 
   function reset(): void {
     store.reset();
+    catalog.reset();
     graphql.reset();
     webhooks.reset();
     fault = null;
@@ -241,13 +264,14 @@ export function createShopifySandbox(opts: ShopifySandboxOptions): ShopifySandbo
     control,
     reset,
     deliveries: () => webhooks.deliveries(),
-    exportState: () => ({ version: STATE_VERSION, ...store.exportState(), refundKeys: graphql.exportRefundKeys() }),
+    exportState: () => ({ version: STATE_VERSION, ...store.exportState(), refundKeys: graphql.exportRefundKeys(), catalog: catalog.exportState() }),
     importState(state) {
       const saved = parseState('sandbox/shopify', stateSchema, state);
       if (!saved) return false;
       reset();
       store.importState(saved);
       graphql.importRefundKeys(saved.refundKeys);
+      if (saved.catalog) catalog.importState(saved.catalog);
       return true;
     },
   };
