@@ -2,11 +2,21 @@
 // in clients that point at the sandbox; production hands in clients that point at the real services.
 // Same code.
 import type { Config } from '../config';
-import type { AlertActivities, AlertDigestActivities, OrderActivities, PrivacyActivities, ReconciliationActivities } from '../domain';
+import type {
+  AlertActivities,
+  AlertDigestActivities,
+  CatalogCheckActivities,
+  DailyDigestActivities,
+  OrderActivities,
+  PrivacyActivities,
+  ReconciliationActivities,
+} from '../domain';
 import { EmailClient } from '../integrations/email/client';
 import { ShopifyAdmin } from '../integrations/shopify/admin';
 import { VinoshipperClient } from '../integrations/vinoshipper/client';
 import { createAlertActivities } from './alerts';
+import { createCatalogCheckActivities } from './catalog-check';
+import { createDailyDigestActivities } from './daily-digest';
 import { createEmailActivities } from './email';
 import { createPrivacyActivities } from './privacy';
 import { createReconciliationActivities } from './reconciliation';
@@ -37,7 +47,13 @@ export function createClients(config: Config): ExternalClients {
   };
 }
 
-export type CellarhandActivities = OrderActivities & PrivacyActivities & ReconciliationActivities & AlertActivities & AlertDigestActivities;
+export type CellarhandActivities = OrderActivities &
+  PrivacyActivities &
+  ReconciliationActivities &
+  AlertActivities &
+  AlertDigestActivities &
+  CatalogCheckActivities &
+  DailyDigestActivities;
 
 /** The privacy and reconciliation activities use the worker's own Temporal client (activity context). */
 export function createActivities(clients: ExternalClients, config: Config): CellarhandActivities {
@@ -48,5 +64,7 @@ export function createActivities(clients: ExternalClients, config: Config): Cell
     ...createPrivacyActivities(clients.email, config),
     ...createReconciliationActivities(clients.shopify, config),
     ...createAlertActivities(clients.email, config),
+    ...createCatalogCheckActivities(clients, config),
+    ...createDailyDigestActivities(clients.email, config),
   };
 }

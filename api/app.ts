@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import type { Config } from '../config';
 import type { OrderWorkflows } from '../temporal/order-workflows';
 import { alertRoutes } from './alerts';
+import { catalogRoutes } from './catalog';
 import { codecServerRoutes } from './codec-server';
 import { errorHandler } from './errors';
 import { openApiDocument } from './openapi';
@@ -31,6 +32,7 @@ export function createApp({ config, orders }: AppDeps): Express {
   app.use(vinoshipperWebhookRoutes(config, orders));
   app.use(opsRoutes(config, orders));
   app.use(alertRoutes(config, orders));
+  app.use(catalogRoutes(config, orders));
   app.use((req, res) => {
     res.status(404).json({ error: `No route for ${req.method} ${req.path}` });
   });

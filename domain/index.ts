@@ -10,3 +10,4 @@ export * from './privacy';
 export * from './reconciliation';
 export * from './alerts';
 export * from './catalog-check';
+export * from './daily-digest';

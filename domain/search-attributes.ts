@@ -11,4 +11,4 @@ export const VinoshipperOrderNumberKey = defineSearchAttributeKey('VinoshipperOr
 export const IssueCauseKey = defineSearchAttributeKey('IssueCause', 'KEYWORD');
 
 /** Every custom key, for registering them with a server (dev server flags, operator service). */
-export const ORDER_SEARCH_ATTRIBUTES = [OrderStatusKey, IssueTypeKey, ShopDomainKey, ShopifyOrderNameKey, VinoshipperOrderNumberKey];
+export const ORDER_SEARCH_ATTRIBUTES = [OrderStatusKey, IssueTypeKey, ShopDomainKey, ShopifyOrderNameKey, VinoshipperOrderNumberKey, IssueCauseKey];

@@ -3,7 +3,7 @@ import { loadConfigOrExit } from '../config';
 import { createActivities, createClients } from '../activities';
 import { connectWorker } from '../temporal/connection';
 import { createOrderWorker } from './create-worker';
-import { ensureReconciliationSchedule } from './schedules';
+import { ensureSchedules } from './schedules';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -12,14 +12,10 @@ async function main(): Promise<void> {
   // The worker's own client: same connection, namespace and data converter as the worker (a Client
   // over the NativeConnection; the privacy and reconciliation activities use the same one).
   if (worker.client) {
-    try {
-      const outcome = await ensureReconciliationSchedule(worker.client, config);
-      console.log(
-        `reconciliation schedule: ${outcome}${config.reconciliation.enabled ? ` (every ${config.reconciliation.intervalMs / 1000} s)` : ' (RECONCILE_ENABLED=false)'}`,
-      );
-    } catch (err) {
-      // Orders still flow from webhooks; say loudly that the safety net is missing.
-      console.error('reconciliation schedule could not be set up; lost webhooks will NOT be caught up:', err instanceof Error ? err.message : err);
+    for (const { name, outcome, detail, error, impact } of await ensureSchedules(worker.client, config)) {
+      if (outcome) console.log(`${name} schedule: ${outcome} (${detail})`);
+      // Orders still flow from webhooks; say loudly which safety net is missing.
+      else console.error(`${name} schedule could not be set up; ${impact}: ${error}`);
     }
   }
   console.log(`worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace})`);

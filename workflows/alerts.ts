@@ -18,7 +18,6 @@ import {
 } from '@temporalio/workflow';
 import {
   DEFAULT_ALERT_DIGEST_SETTINGS,
-  NON_RETRYABLE_FAILURE_TYPES,
   alertDigestQuery,
   merchantAlertSignal,
   sendAlertsNowSignal,
@@ -27,17 +26,11 @@ import {
   type AlertDigestSettings,
   type AlertGroupState,
 } from '../domain';
+import { EMAIL_ACTIVITY, TEMPORAL_ACTIVITY } from './activity-options';
 import { AlertGroups, describe } from './alert-groups';
 
-// Resend allows 2 requests/s per team: room to wait out a 429, as the order workflow's emails have.
-const email = proxyActivities<AlertDigestActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8, nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES },
-});
-const temporal = proxyActivities<AlertDigestActivities>({
-  startToCloseTimeout: '2m',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
-});
+const email = proxyActivities<AlertDigestActivities>(EMAIL_ACTIVITY);
+const temporal = proxyActivities<AlertDigestActivities>(TEMPORAL_ACTIVITY);
 
 export async function merchantAlertsWorkflow(input: AlertDigestInput): Promise<void> {
   const settings: AlertDigestSettings = { ...DEFAULT_ALERT_DIGEST_SETTINGS, ...input.settings };

@@ -3,3 +3,5 @@ export { orderWorkflow } from './order';
 export { redactionWorkflow, customerDataRequestWorkflow } from './privacy';
 export { reconcileOrdersWorkflow } from './reconciliation';
 export { merchantAlertsWorkflow } from './alerts';
+export { catalogCheckWorkflow } from './catalog-check';
+export { dailyDigestWorkflow } from './daily-digest';

@@ -28,9 +28,17 @@ const INTRO: Record<OrderIssueEmailInput['kind'], (order: string) => string> = {
   notice: (order) => `An update on order ${order}.`,
 };
 
-export function shopifyAdminOrderUrl(shopDomain: string, shopifyOrderId: string): string {
+function shopifyAdminUrl(shopDomain: string): string {
   const handle = shopDomain.replace(/\.myshopify\.com$/, '');
-  return `https://admin.shopify.com/store/${encodeURIComponent(handle)}/orders/${encodeURIComponent(shopifyOrderId)}`;
+  return `https://admin.shopify.com/store/${encodeURIComponent(handle)}`;
+}
+
+export function shopifyAdminOrderUrl(shopDomain: string, shopifyOrderId: string): string {
+  return `${shopifyAdminUrl(shopDomain)}/orders/${encodeURIComponent(shopifyOrderId)}`;
+}
+
+export function shopifyAdminProductUrl(shopDomain: string, productId: string): string {
+  return `${shopifyAdminUrl(shopDomain)}/products/${encodeURIComponent(productId)}`;
 }
 
 export function workflowUrl(ctx: EmailContext, workflowId: string): string {
