@@ -36,13 +36,13 @@ export function recentOutput(): string {
 
 /**
  * A fresh stack: dev server, sandbox, worker and API, each its own process. The sandbox keeps its
- * state in memory (no state file rewritten every 200 ms as the store grows), and the reconciliation
- * schedule is paused so that a catch-up run does not land at a random point of a measurement.
+ * state in memory (no state file rewritten every 200 ms as the store grows), and the reconciliation,
+ * catalogue check and daily digest schedules are off so that no run lands at a random point of a measurement.
  */
 export async function startStack(choice: StackChoice, built: Built): Promise<LocalStack> {
   const stack = await LocalStack.start({
     persistent: choice.temporal === 'file',
-    env: { SANDBOX_STATE_FILE: '', RECONCILE_ENABLED: 'false' },
+    env: { SANDBOX_STATE_FILE: '', RECONCILE_ENABLED: 'false', CATALOG_CHECK_ENABLED: 'false', DAILY_DIGEST_ENABLED: 'false' },
     nodeArgs:
       choice.runtime === 'built'
         ? { worker: [...choice.workerNodeOptions, built.worker], api: [built.api] }
