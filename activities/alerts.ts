@@ -21,6 +21,12 @@ import { renderAlertDigestEmail } from '../integrations/email/alert-digest-templ
 import type { EmailClient } from '../integrations/email/client';
 import { classified } from './failures';
 
+/** The order workflows among these ids that are running and `needs_attention`. */
+export function stillOpenQuery(orderWorkflowIds: string[]): string {
+  const ids = orderWorkflowIds.map((id) => `'${id.replace(/'/g, "\\'")}'`);
+  return `WorkflowType="${ORDER_WORKFLOW_TYPE}" AND ExecutionStatus="Running" AND OrderStatus="needs_attention" AND WorkflowId IN (${ids.join(', ')})`;
+}
+
 /** Visibility queries stay well under Temporal's query length limits. */
 const IDS_PER_QUERY = 100;
 
@@ -69,9 +75,7 @@ export function createAlertActivities(client: EmailClient, config: Pick<Config, 
       const temporal = Context.current().client;
       const open: string[] = [];
       for (let i = 0; i < orderWorkflowIds.length; i += IDS_PER_QUERY) {
-        const ids = orderWorkflowIds.slice(i, i + IDS_PER_QUERY).map((id) => `'${id.replace(/'/g, "\\'")}'`);
-        const query = `WorkflowType="${ORDER_WORKFLOW_TYPE}" AND ExecutionStatus="Running" AND OrderStatus="needs_attention" AND WorkflowId IN (${ids.join(', ')})`;
-        for await (const wf of temporal.workflow.list({ query })) open.push(wf.workflowId);
+        for await (const wf of temporal.workflow.list({ query: stillOpenQuery(orderWorkflowIds.slice(i, i + IDS_PER_QUERY)) })) open.push(wf.workflowId);
       }
       return open;
     },

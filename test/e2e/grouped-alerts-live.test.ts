@@ -1,5 +1,7 @@
 // ALERT_MODE=grouped on the real dev server, in real time with a 20-second window: a worker restart
 // mid-window, and the ops API's view of the digest (what waits, send now).
+import { stillOpenQuery } from '../../activities/alerts';
+import { orderWorkflowId } from '../../domain';
 import { StackDriver } from '../../sandbox/driver';
 import { SCENARIOS } from '../../scripts/scenarios/catalogue';
 import { Rehearsal } from '../../scripts/scenarios/rehearsal';
@@ -51,6 +53,17 @@ test('a worker restart mid-window neither loses nor duplicates the grouped email
   await new Promise((r) => setTimeout(r, 3_000));
   expect(await emailsMentioning(shop, 'GONE-7')).toHaveLength(1);
   for (const order of five) await shop.waitForOrder(order.id, 'the merchant told', (v) => v.timeline.some((e) => e.event === 'email_sent'));
+
+  // What the digest asks before it forgets a cause: which of its orders are still stuck.
+  const ids = five.map((o) => orderWorkflowId(stack.config.shopify.shopDomain, o.id));
+  const stillOpen = async () => {
+    const open: string[] = [];
+    for await (const wf of stack.env.client.workflow.list({ query: stillOpenQuery([...ids, 'order:elsewhere:1']) })) open.push(wf.workflowId);
+    return open.sort();
+  };
+  expect(await stillOpen()).toEqual([...ids].sort());
+  await shop.cancel(five[0].id, 'test over');
+  await waitFor('the cancelled order to leave the list', async () => (await stillOpen()).length === 4);
 }, 90_000);
 
 test('send now: the pending email goes out before its window ends', async () => {
