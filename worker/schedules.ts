@@ -145,13 +145,13 @@ export async function ensureSchedules(
     {
       name: 'reconciliation',
       ensure: () => ensureReconciliationSchedule(client, config),
-      detail: reconciliation.enabled ? `every ${reconciliation.intervalMs / 1000} s` : 'RECONCILE_ENABLED=false',
+      detail: reconciliation.enabled ? `every ${duration(reconciliation.intervalMs)}` : 'RECONCILE_ENABLED=false',
       impact: 'lost webhooks will NOT be caught up',
     },
     {
       name: 'catalogue check',
       ensure: () => ensureCatalogCheckSchedule(client, config),
-      detail: catalogCheck.enabled ? `every ${catalogCheck.intervalMs / 60_000} min` : 'CATALOG_CHECK_ENABLED=false',
+      detail: catalogCheck.enabled ? `every ${duration(catalogCheck.intervalMs)}` : 'CATALOG_CHECK_ENABLED=false',
       impact: 'SKU mismatches are found only when an order fails',
     },
     {
@@ -170,6 +170,12 @@ export async function ensureSchedules(
     }
   }
   return reports;
+}
+
+function duration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${ms / 1000} s`;
 }
 
 function clock(hour: number, minute: number): string {

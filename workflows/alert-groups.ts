@@ -85,7 +85,10 @@ export class AlertGroups {
 
   /** Takes the group's pending alerts for one email; later alerts start a new window (a follow-up). */
   take(group: AlertGroupState): Batch {
-    const alerts = [...group.pending].sort((a, b) => Date.parse(a.raisedAt) - Date.parse(b.raisedAt));
+    // Oldest first to the second (what the email shows), then by order number: a burst reads in order.
+    const alerts = [...group.pending].sort(
+      (a, b) => a.raisedAt.slice(0, 19).localeCompare(b.raisedAt.slice(0, 19)) || a.shopifyOrderName.localeCompare(b.shopifyOrderName, 'en', { numeric: true }),
+    );
     group.pending = [];
     group.dueAt = null;
     for (const a of alerts) this.inFlight.add(a.key);
