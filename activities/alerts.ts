@@ -44,7 +44,7 @@ export function createAlertActivities(client: EmailClient, config: Pick<Config, 
         taskQueue: config.temporal.taskQueue,
         args: [input],
         signal: merchantAlertSignal,
-        signalArgs: [alert],
+        signalArgs: [{ ...alert, windowMs: config.alerts.groupWindowMs }],
         typedSearchAttributes: [{ key: ShopDomainKey, value: shopDomain }],
         staticSummary: `Merchant alerts · ${shopDomain}: one email per cause and window`,
       });

@@ -24,6 +24,11 @@ export interface MerchantAlert {
   key: string;
   /** ISO time the order raised it. */
   raisedAt: string;
+  /**
+   * ALERT_GROUP_WINDOW as the hand-over activity read it (set by `queueMerchantAlert`, not the order):
+   * a changed configuration applies from the next window on, although the digest itself runs for good.
+   */
+  windowMs?: number;
 }
 
 export const ALERT_DIGEST_WORKFLOW_TYPE = 'merchantAlertsWorkflow';

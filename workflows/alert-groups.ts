@@ -38,7 +38,7 @@ export class AlertGroups {
     this.recent = carried.recent;
   }
 
-  /** Queues an alert in its group; a key already queued, in flight or told is ignored. */
+  /** Queues an alert in its group (its window from the alert, else `windowMs`); a key already queued, in flight or told is ignored. */
   add(alert: MerchantAlert, now: number, windowMs: number): AddOutcome {
     const key = groupKey(alert.kind, alert.cause);
     let group = this.groups.get(key);
@@ -67,7 +67,7 @@ export class AlertGroups {
       return 'updated';
     }
     group.pending.push(alert);
-    group.dueAt ??= now + windowMs; // a fixed window from the first alert: a steady stream still gets its email
+    group.dueAt ??= now + (alert.windowMs ?? windowMs); // a fixed window from the first alert: a steady stream still gets its email
     return 'queued';
   }
 

@@ -246,3 +246,13 @@ test('a cause whose orders are all resolved is forgotten after a quiet day; one 
   await until('the new email', () => emails.length === 3);
   expect(emails[2]).toMatchObject({ cause: 'product_missing:OLD-1', followUp: false });
 });
+
+test('a window the hand-over carries (a changed ALERT_GROUP_WINDOW) applies from the next window on', async () => {
+  const d = digest();
+  await d.send(alert({ windowMs: 60_000 }));
+  await env.sleep(30_000);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(emails).toHaveLength(0);
+  await env.sleep(31_000);
+  await until('the email after one minute', () => emails.length === 1);
+});
