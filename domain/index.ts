@@ -9,3 +9,5 @@ export * from './order-workflow';
 export * from './privacy';
 export * from './reconciliation';
 export * from './alerts';
+export * from './catalog-check';
+export * from './daily-digest';

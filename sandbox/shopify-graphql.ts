@@ -14,7 +14,8 @@ import {
   type GraphQLResolveInfo,
 } from 'graphql';
 import { splitTags } from '../integrations/shopify/order-payload';
-import { SHOPIFY_ADMIN_SCHEMA_SDL } from './shopify-schema';
+import type { ProductCatalog } from './shopify-products';
+import { SHOPIFY_ADMIN_SCHEMA_SDL, SHOPIFY_PRODUCTS_SDL } from './shopify-schema';
 import { parseGid, type OrderRecord, type ShopifyStore, type SandboxOrder, type UserError } from './shopify-store';
 import type { WebhookSubscriptions } from './shopify-subscriptions';
 import { fulfillmentView, metafieldView, orderView, paginate, refundView } from './shopify-views';
@@ -86,8 +87,8 @@ function requiresIdempotency(apiVersion: string): boolean {
   return apiVersion === 'unstable' || apiVersion >= '2026-04';
 }
 
-export function createShopifyGraphql(store: ShopifyStore, subscriptions: WebhookSubscriptions) {
-  const schema = buildSchema(SHOPIFY_ADMIN_SCHEMA_SDL);
+export function createShopifyGraphql(store: ShopifyStore, subscriptions: WebhookSubscriptions, catalog: ProductCatalog) {
+  const schema = buildSchema(`${SHOPIFY_ADMIN_SCHEMA_SDL}\n${SHOPIFY_PRODUCTS_SDL}`);
   const idempotent = schema.getDirective('idempotent');
   /** Idempotency key → the refund it created (order id, refund id). */
   let refundsByKey = new Map<string, { orderId: string; refundId: string }>();
@@ -98,6 +99,8 @@ export function createShopifyGraphql(store: ShopifyStore, subscriptions: Webhook
   };
 
   const rootValue = {
+    ...catalog.resolvers(),
+
     order: ({ id }: { id: string }) => {
       const record = orderByGid(id);
       return record ? orderView(record) : null;

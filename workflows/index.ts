@@ -3,3 +3,6 @@ export { orderWorkflow } from './order';
 export { vinoshipperOrderAliasWorkflow } from './vinoshipper-alias';
 export { redactionWorkflow, customerDataRequestWorkflow } from './privacy';
 export { reconcileOrdersWorkflow } from './reconciliation';
+export { merchantAlertsWorkflow } from './alerts';
+export { catalogCheckWorkflow } from './catalog-check';
+export { dailyDigestWorkflow } from './daily-digest';
