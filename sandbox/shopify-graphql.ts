@@ -51,6 +51,8 @@ const REQUIRED_SCOPE: Record<string, string | null> = {
   tagsAdd: 'write_orders',
   refundCreate: 'write_orders',
   fulfillmentCreate: 'write_merchant_managed_fulfillment_orders',
+  products: 'read_products',
+  product: 'read_products',
   currentAppInstallation: null,
   webhookSubscriptions: null,
   webhookSubscriptionCreate: null,

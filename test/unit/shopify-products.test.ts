@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import express from 'express';
 import { ShopifyAdmin } from '../../integrations/shopify/admin';
+import { ShopifyError } from '../../integrations/shopify/errors';
 import { createShopifySandbox, type ShopifySandbox } from '../../sandbox/shopify';
 import { close, listen } from '../helpers/servers';
 import { testShopifyApp } from '../helpers/shopify-app';
@@ -136,4 +137,20 @@ test('products and variants outlive a restart (exported and imported with the sh
   const { catalog: _catalog, ...older } = saved;
   expect(sandbox.importState(older)).toBe(true);
   expect((await call('GET', '/sandbox/shopify/products')).body).toHaveLength(5);
+});
+
+test('reading the catalogue needs read_products: without it, a configuration error naming the scope', async () => {
+  expect((await call('PATCH', '/sandbox/shopify/app', { scopes: ['write_orders', 'write_merchant_managed_fulfillment_orders'] })).status).toBe(200);
+  const err = (await admin.listActiveProductVariants().then(
+    () => null,
+    (e: unknown) => e,
+  )) as ShopifyError;
+  expect(err).toBeInstanceOf(ShopifyError);
+  expect(err.kind).toBe('configuration');
+  expect(err.code).toBe('access_denied');
+  expect(err.message).toMatch(/read_products/);
+  expect((await call('PATCH', '/sandbox/shopify/app', { scopes: ['write_orders', 'write_merchant_managed_fulfillment_orders', 'read_products'] })).status).toBe(
+    200,
+  );
+  expect((await admin.listActiveProductVariants()).variants.length).toBeGreaterThan(0);
 });
