@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadConfig } from '../../config';
 import {
   ALERT_DIGEST_WORKFLOW_TYPE,
@@ -18,14 +18,13 @@ import {
   type MerchantToldInput,
 } from '../../domain';
 import { createDataConverter } from '../../temporal/data-converter';
-import { createOrderWorkers, type CellarhandWorkers } from '../../worker/create-worker';
 
 const SHOP = 'napa-cellars.myshopify.com';
 const WINDOW_MS = 10 * 60_000;
 const config = loadConfig({ NODE_ENV: 'test' });
 
 let env: TestWorkflowEnvironment;
-let worker: CellarhandWorkers;
+let worker: Worker;
 let running: Promise<void>;
 let taskQueue: string;
 
@@ -51,7 +50,7 @@ const stubs: AlertDigestActivities = {
 };
 
 beforeAll(async () => {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
   env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: JSON.parse(process.env.CELLARHAND_TEST_TEST_SERVER!) },
     client: { dataConverter: createDataConverter(config.codec) },
@@ -67,15 +66,14 @@ beforeEach(async () => {
   openOrders = [];
   failEmails = false;
   taskQueue = `digest-${randomUUID()}`;
-  // The digest proxies its activities on its own task queue: the stubs run there, the other two queues have none.
-  worker = await createOrderWorkers({
+  // One worker on the digest's own task queue, with only the stubs: the digest proxies every
+  // activity on its default queue (nothing on the Vinoshipper or email queues).
+  worker = await Worker.create({
     connection: env.nativeConnection,
-    config: {
-      ...config,
-      temporal: { ...config.temporal, taskQueue },
-      orders: { ...config.orders, taskQueues: { vinoshipper: `${taskQueue}-vinoshipper`, email: `${taskQueue}-email` } },
-    },
-    activities: { orders: stubs, vinoshipper: {}, email: {} } as never,
+    namespace: config.temporal.namespace,
+    taskQueue,
+    dataConverter: createDataConverter(config.codec),
+    activities: stubs,
     workflowBundle: { codePath: process.env.CELLARHAND_TEST_WORKFLOW_BUNDLE! },
   });
   running = worker.run();
