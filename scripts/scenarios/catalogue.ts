@@ -355,7 +355,7 @@ export const SCENARIOS: Scenario[] = [
       return r.step(`Waiting for all ${CLUB_ORDERS} orders to reach Vinoshipper`, async (say) => {
         for (const order of orders) await r.waitForStatus(order, 'submitted');
         const told = await r.shop.status(orders[0].id);
-        const note = told.timeline.find((e) => e.event === 'email_sent');
+        const note = told.timeline.find((e) => e.event === 'merchant_told');
         if (note) say(`Each order’s timeline records it: “${note.message}”`);
         say(`${CLUB_ORDERS} orders submitted after one email (${mail.subject.split(':')[0]}).`);
         return `${CLUB_ORDERS} orders, 1 email, all submitted`;

@@ -37,7 +37,7 @@ test('no order needs attention: no digest is sent', async () => {
   expect(await digests()).toHaveLength(0);
 });
 
-test('every stuck order in one email, grouped by cause, oldest first; resolved orders left out', async () => {
+test('every stuck order in one email, grouped by cause (type and key detail), oldest first; resolved orders left out', async () => {
   const stuck = async (sku: string): Promise<PlacedOrder> => {
     const order = await shop.placeOrder({ line_items: [{ sku, quantity: 1, price: '30.00' }] });
     await shop.waitForListing(order.id, 'needs_attention', 'product_missing');
@@ -47,25 +47,29 @@ test('every stuck order in one email, grouped by cause, oldest first; resolved o
   await shop.setProduct('PINOT-2022-750', { inventory: 0 });
   const short = await shop.placeOrder({ line_items: [{ sku: 'PINOT-2022-750', quantity: 2, price: '48.00' }] });
   await shop.waitForListing(short.id, 'needs_attention', 'inventory_unavailable');
-  const second = await stuck('NOPE-2');
+  const second = await stuck('NOPE-1');
+  // Another SKU is another cause (IssueCause product_missing:NOPE-2), though the same issue type.
+  const other = await stuck('NOPE-2');
   const fine = await shop.placeOrder({ line_items: [{ sku: 'CAB-2021-750', quantity: 1, price: '42.00' }] });
   await shop.waitForListing(fine.id, 'submitted');
 
   const result = await digestNow();
-  expect(result).toMatchObject({ orders: 3, groups: 2 });
+  expect(result).toMatchObject({ orders: 4, groups: 3 });
   const [mail] = await digests();
-  expect(mail.subject).toBe('[cellarhand] Daily digest: 3 orders need attention');
+  expect(mail.subject).toBe('[cellarhand] Daily digest: 4 orders need attention');
   const text = mail.text;
   // Causes in the order of their oldest order, orders oldest first within each.
-  const positions = [first.name, second.name, short.name].map((name) => text.indexOf(name));
+  const positions = [first.name, second.name, short.name, other.name].map((name) => text.indexOf(name));
   expect(positions.every((p) => p >= 0)).toBe(true);
   expect(positions[0]).toBeLessThan(positions[1]);
   expect(positions[1]).toBeLessThan(positions[2]);
+  expect(positions[2]).toBeLessThan(positions[3]);
+  expect(text.indexOf('SKU NOPE-1 is not in Vinoshipper')).toBeLessThan(text.indexOf('SKU NOPE-2 is not in Vinoshipper'));
   expect(text.indexOf(ISSUE_WORDING.product_missing.steps[0])).toBeLessThan(text.indexOf(ISSUE_WORDING.inventory_unavailable.steps[0]));
   expect(text).not.toContain(fine.name);
   expect(mail.html).toContain(`/orders/${first.id}`);
 
-  for (const order of [first, short, second]) await shop.cancel(order.id, 'test over');
+  for (const order of [first, short, second, other]) await shop.cancel(order.id, 'test over');
   await shop.setProduct('PINOT-2022-750', { inventory: 36 });
 }, 90_000);
 

@@ -52,7 +52,7 @@ test('a worker restart mid-window neither loses nor duplicates the grouped email
   // Long enough for a duplicate to show: a retried send or a second timer would have sent by now.
   await new Promise((r) => setTimeout(r, 3_000));
   expect(await emailsMentioning(shop, 'GONE-7')).toHaveLength(1);
-  for (const order of five) await shop.waitForOrder(order.id, 'the merchant told', (v) => v.timeline.some((e) => e.event === 'email_sent'));
+  for (const order of five) await shop.waitForOrder(order.id, 'the merchant told', (v) => v.timeline.some((e) => e.event === 'merchant_told'));
 
   // What the digest asks before it forgets a cause: which of its orders are still stuck.
   const ids = five.map((o) => orderWorkflowId(stack.config.shopify.shopDomain, o.id));

@@ -40,8 +40,8 @@ test('20 orders blocked by the same missing SKU in the window: exactly one email
 
   // Every order's own timeline records that the merchant was told, in that one email.
   for (const order of twenty) {
-    const view = await shop.waitForOrder(order.id, 'the merchant told', (v) => v.timeline.some((e) => e.event === 'email_sent'));
-    expect(view.timeline.find((e) => e.event === 'email_sent')?.message).toContain('one email about 20 orders with the same cause');
+    const view = await shop.waitForOrder(order.id, 'the merchant told', (v) => v.timeline.some((e) => e.event === 'merchant_told'));
+    expect(view.timeline.find((e) => e.event === 'merchant_told')?.message).toContain('one email for 20 orders with the same cause');
   }
 
   const [late] = await placeBlockedOrders(shop, { sku: 'NOPE-3', quantity: 1, price: '30.00' }, 1);
