@@ -17,6 +17,8 @@ async function main(): Promise<void> {
   try {
     const client = await connectClient(config.temporal, config.codec);
     const orders = new OrderWorkflows(client, { shopDomain: config.shopify.shopDomain, taskQueue: config.temporal.taskQueue, settings: config.orders });
+    // The install is recorded before the first webhook (the default cut-off for old orders).
+    await orders.shopSettings.ensure().catch((err) => logger.error({ err }, 'shop settings could not be read yet; the first webhook will try again'));
     const registry = createRegistry();
     const probe = probeConnection(config.temporal);
     const readiness = {

@@ -32,7 +32,7 @@ export function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T 
 }
 
 /** Bearer token from configuration, compared in constant time. */
-function requireOpsToken(token: string): RequestHandler {
+export function requireOpsToken(token: string): RequestHandler {
   const expected = Buffer.from(`Bearer ${token}`);
   return (req, _res, next) => {
     const given = Buffer.from(req.get('authorization') ?? '');
