@@ -1,9 +1,13 @@
 // What the console reads from Temporal, shared by every open console page of this API process: the
 // pages poll every few seconds, Temporal visibility is asked at most once per short interval.
+import type { CatalogCheckReport } from '../domain';
+import type { CatalogChecks } from '../temporal/catalog-checks';
 import type { OrderListFilter, OrderListing, OrderWorkflows } from '../temporal/order-workflows';
 
 /** A listing is reused this long (pages poll every 2.5 s: each poll sees changes within ~4 s). */
 const LISTING_MS = 1_500;
+/** The catalogue check runs every few hours: its latest result is read again at most this often (and after "Run the check now"). */
+const CATALOG_MS = 15_000;
 /** The inbox reads at most this many stuck orders (and says so when there are more). */
 export const INBOX_LIMIT = 1_000;
 /** A status tab shows the newest this many orders. */
@@ -23,7 +27,10 @@ export interface InboxCounts {
 export class ConsoleFeed {
   private readonly cache = new Map<string, { at: number; value: Promise<unknown> }>();
 
-  constructor(private readonly orders: OrderWorkflows) {}
+  constructor(
+    private readonly orders: OrderWorkflows,
+    private readonly catalogChecks: CatalogChecks,
+  ) {}
 
   /** Running orders in needs_attention. */
   needsAttention(): Promise<OrderListing[]> {
@@ -38,6 +45,14 @@ export class ConsoleFeed {
   /** Running orders skipped now, as fresh as the lists: the sync switch's confirmation names the number. */
   skippedWaiting(): Promise<number> {
     return this.cached('skipped-waiting', LISTING_MS, () => this.orders.count({ status: 'skipped', running: true }));
+  }
+
+  /** The latest catalogue check's report (null before the first) and the checks running now. */
+  catalog(): Promise<{ latest: CatalogCheckReport | null; running: { workflowId: string; startedAt: string }[] }> {
+    return this.cached('catalog', CATALOG_MS, async () => {
+      const [latest, running] = await Promise.all([this.catalogChecks.latest(), this.catalogChecks.running()]);
+      return { latest, running };
+    });
   }
 
   /** After a person changed something: the next read asks Temporal again. */

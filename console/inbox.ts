@@ -52,3 +52,18 @@ export function groupByCause(listings: OrderListing[]): CauseGroup[] {
     })
     .sort((a, b) => oldestFirst(a.orders[0], b.orders[0]));
 }
+
+/** The stuck orders per SKU their cause names (a missing product or short inventory): links from the catalogue check. */
+export function stuckBySku(listings: OrderListing[]): Map<string, OrderListing[]> {
+  const bySku = new Map<string, OrderListing[]>();
+  for (const order of listings) {
+    for (const sku of causeSkus(causeOf(order))) bySku.set(sku, [...(bySku.get(sku) ?? []), order]);
+  }
+  return bySku;
+}
+
+/** The SKUs a cause names: `product_missing:A,B` → A, B; other causes name none. */
+export function causeSkus(cause: string): string[] {
+  const { type, key } = parseIssueCause(cause);
+  return key && (type === 'product_missing' || type === 'inventory_unavailable') ? key.split(',') : [];
+}

@@ -10,12 +10,11 @@ import { HttpError } from '../api/errors';
 import { ORDER_SEARCH, UnknownOrderError, type OrderWorkflows } from '../temporal/order-workflows';
 import { INBOX_LIMIT, STATUS_LIMIT, type ConsoleFeed } from './feed';
 import { signedIn } from './guard';
-import { groupByCause } from './inbox';
+import { groupByCause, stuckBySku } from './inbox';
 import { orderLinks } from './links';
 import type { PageChrome } from './views/layout';
 import { inboxLive, inboxPage, type InboxView } from './views/inbox';
 import { orderLive, orderPage, type OrderPageView } from './views/order';
-import type { Html } from './views/html';
 import { STATUS_LABELS } from './views/words';
 
 /** How long one order's page waits for its `status` query (the worker answers it). */
@@ -31,10 +30,7 @@ const inboxQuery = z.object({
     .transform((v) => (v ? v : undefined)),
 });
 
-/** Extra inbox sections another part of the console contributes (e.g. the catalogue check). */
-export type InboxExtra = () => Promise<Html | null>;
-
-export function pageRoutes(config: Config, orders: OrderWorkflows, feed: ConsoleFeed, extras: InboxExtra[] = []): Router {
+export function pageRoutes(config: Config, orders: OrderWorkflows, feed: ConsoleFeed): Router {
   const router = Router();
   const chrome = (res: Response, title: string, search?: string): PageChrome => {
     const { session, csrfToken } = signedIn(res);
@@ -43,16 +39,16 @@ export function pageRoutes(config: Config, orders: OrderWorkflows, feed: Console
 
   async function inbox(req: Request): Promise<InboxView> {
     const { status, q } = parse(inboxQuery, req.query, 'query');
-    const [shop, orderSettings, extra, stuck] = await Promise.all([
+    const [shop, orderSettings, stuck, catalog] = await Promise.all([
       orders.shopSettings.current(),
       orders.orderSettings(),
-      Promise.all(extras.map((e) => e())),
       feed.needsAttention(),
+      feed.catalog(),
     ]);
     const skippedWaiting = shop.syncEnabled ? 0 : await feed.skippedWaiting();
     const counts = { needsAttention: stuck.length, skippedWaiting };
     const settings = { ...shop, excludeTag: orderSettings.excludeTag, ordersCreatedAfter: orderSettings.ordersCreatedAfter };
-    const base = { status, counts, settings, extras: extra.filter((x): x is Html => x !== null) };
+    const base = { status, counts, settings, catalog: { ...catalog, stuckBySku: stuckBySku(stuck) } };
     if (q !== undefined) {
       if (!ORDER_SEARCH.test(q)) throw new HttpError(400, `“${q}” is not an order name or number: search like #1036 or 1036`);
       const found = await orders.list({ search: q, limit: 20 });

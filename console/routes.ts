@@ -1,17 +1,19 @@
 // /console: the winery's page for stuck orders, served by the API on its own origin. Assembled here
 // in the order requests meet it: headers and HTTPS, assets, sign-in, then only with a session and
-// (for every change) a CSRF token: pages, order requests, the sync switch.
+// (for every change) a CSRF token: pages, order requests, the sync switch, the catalogue check.
 import { join } from 'node:path';
 import express, { Router, type ErrorRequestHandler } from 'express';
 import { ServiceError, isGrpcServiceError } from '@temporalio/client';
 import type { Config } from '../config';
 import { HttpError } from '../api/errors';
 import { requestLogger } from '../api/logging';
+import { CatalogChecks } from '../temporal/catalog-checks';
 import type { OrderWorkflows } from '../temporal/order-workflows';
 import { actionRoutes } from './actions';
+import { catalogRoutes } from './catalog';
 import { ConsoleFeed } from './feed';
 import { consoleHeaders, httpsOnly, requireCsrf, requireSession, wantsJson } from './guard';
-import { pageRoutes, type InboxExtra } from './pages';
+import { pageRoutes } from './pages';
 import { ConsoleSessions } from './session';
 import { signInRoutes } from './sign-in';
 import { syncSwitchRoutes } from './sync-switch';
@@ -20,26 +22,20 @@ import { errorPage } from './views/error';
 /** The stylesheet and script, as they are in the source tree (copied next to the build by `npm run build`). */
 export const CONSOLE_ASSETS = join(__dirname, 'assets');
 
-export interface ConsoleParts {
-  /** Sections added to the inbox by other features (the catalogue check). */
-  inboxExtras?: InboxExtra[];
-  /** Routes of other features, behind the same session and CSRF checks. */
-  routes?: Router[];
-}
-
-export function consoleRoutes(config: Config, orders: OrderWorkflows, parts: ConsoleParts = {}): Router {
+export function consoleRoutes(config: Config, orders: OrderWorkflows): Router {
   const sessions = new ConsoleSessions(config.console);
-  const feed = new ConsoleFeed(orders);
+  const catalogChecks = new CatalogChecks(orders.client, config.temporal.taskQueue);
+  const feed = new ConsoleFeed(orders, catalogChecks);
   const router = Router();
   router.use('/console', consoleHeaders(config.console.secure), httpsOnly(config.console.secure, config.api.publicUrl));
   router.use('/console/assets', express.static(CONSOLE_ASSETS, { index: false, fallthrough: false }));
   router.use('/console', express.urlencoded({ extended: false, limit: '16kb' }), express.json({ limit: '16kb' }));
   router.use(signInRoutes(sessions, config.shopify.shopDomain));
   router.use('/console', requireSession(sessions), requireCsrf(sessions));
-  router.use(pageRoutes(config, orders, feed, parts.inboxExtras));
+  router.use(pageRoutes(config, orders, feed));
   router.use(actionRoutes(orders, feed));
   router.use(syncSwitchRoutes(orders, feed));
-  for (const routes of parts.routes ?? []) router.use(routes);
+  router.use(catalogRoutes(catalogChecks, feed));
   router.use('/console', (req) => {
     throw new HttpError(404, `The console has no page ${req.path}`);
   });

@@ -4,7 +4,8 @@
 import type { OrderStatus } from '../../domain';
 import type { OrderListing } from '../../temporal/order-workflows';
 import type { InboxCounts } from '../feed';
-import type { CauseGroup } from '../inbox';
+import { causeSkus, type CauseGroup } from '../inbox';
+import { catalogNote, catalogSection, type CatalogView } from './catalog';
 import { actionButton, actionDialog, liveParts, resultRegion } from './controls';
 import { html, timeAgo, timeAt, type Html } from './html';
 import { page, type PageChrome } from './layout';
@@ -32,8 +33,8 @@ export interface InboxView {
   truncated: boolean;
   /** A search's text, when this is a search's result. */
   search?: string;
-  /** Sections other parts of the console add (e.g. the catalogue check), after the orders. */
-  extras: Html[];
+  /** The catalogue check, shown under the stuck orders. */
+  catalog: CatalogView;
 }
 
 export function inboxPage(chrome: PageChrome, view: InboxView): string {
@@ -66,7 +67,7 @@ function inboxContent(view: InboxView): Html {
         })}
       </ul>
     </nav>
-    ${view.search !== undefined ? searchResult(view) : view.status === 'needs_attention' ? groupsSection(view) : ordersSection(view)} ${view.extras}`;
+    ${view.search !== undefined ? searchResult(view) : view.status === 'needs_attention' ? groupsSection(view) : ordersSection(view)} `;
 }
 
 function syncPanel(settings: SyncSettingsView, skippedWaiting: number): Html {
@@ -117,22 +118,26 @@ function groupsSection(view: InboxView): Html {
   const total = view.groups.reduce((n, g) => n + g.orders.length, 0);
   if (!view.groups.length) {
     return html`<section aria-labelledby="inbox-heading">
-      <h2 id="inbox-heading">Needs attention</h2>
-      <p class="empty">Nothing is stuck. Every order is on its way.</p>
-    </section>`;
+        <h2 id="inbox-heading">Needs attention</h2>
+        <p class="empty">Nothing is stuck. Every order is on its way.</p>
+      </section>
+      ${catalogSection(view.catalog)}`;
   }
   return html`<section aria-labelledby="inbox-heading">
-    <h2 id="inbox-heading">Needs attention: ${plural(total, 'order')} in ${plural(view.groups.length, 'group')}, waiting longest first</h2>
-    ${view.truncated ? html`<p class="hint">Showing the first ${total}; more orders need attention.</p>` : ''} ${view.groups.map(groupCard)}
-  </section>`;
+      <h2 id="inbox-heading">Needs attention: ${plural(total, 'order')} in ${plural(view.groups.length, 'group')}, waiting longest first</h2>
+      ${view.truncated ? html`<p class="hint">Showing the first ${total}; more orders need attention.</p>` : ''}
+      ${view.groups.map((g) => groupCard(g, view.catalog))}
+    </section>
+    ${catalogSection(view.catalog)}`;
 }
 
-function groupCard(group: CauseGroup): Html {
+function groupCard(group: CauseGroup, catalog: CatalogView): Html {
   const n = group.orders.length;
   const shown = group.orders.slice(0, GROUP_SHOWS);
   return html`<section class="group card" id="${group.id}" data-cause="${group.cause}" aria-labelledby="${group.id}-h">
     <h3 id="${group.id}-h"><span class="headline">${group.headline}</span> — <span class="count">${plural(n, 'order')}</span></h3>
     <p class="meta">${group.title ?? ''}${group.title ? ' · ' : ''}oldest ${timeAgo(group.orders[0].startedAt)}</p>
+    ${catalogNote(catalog.latest, causeSkus(group.cause))}
     <ul class="order-list">
       ${shown.map(
         (o) =>

@@ -272,6 +272,28 @@ test('CSRF: an action posted without the token, or with another, is refused and 
   expect(view.timeline.some((e) => e.event === 'refund_requested')).toBe(false);
 }, 40_000);
 
+test('the catalogue check: “Run the check now” reports a Shopify SKU Vinoshipper lacks, linked to the order stuck on it; resolved once added', async () => {
+  await shop.setShopifyProduct('CAT-9', { title: 'Catalogue Cabernet 2023' });
+  const stuck = await stuckOrder('CAT-9');
+  await page.goto(url('/console'));
+  const section = page.locator('section.catalog');
+  await page.getByRole('button', { name: 'Run the check now' }).click();
+  await untilText(
+    page.locator('#bulk-result'),
+    /^Catalogue check: Checked \d+ Shopify variants against \d+ Vinoshipper products: 1 SKU problem open \(1 new\)\.$/,
+    30_000,
+  );
+  await untilText(section, { contains: 'Shopify sells a SKU that Vinoshipper does not know: CAT-9' });
+  await untilText(section, { contains: `Orders stuck on it now: ${stuck.name}.` });
+  expect(await section.getByRole('link', { name: stuck.name }).getAttribute('href')).toBe(`/console/orders/${stuck.id}`);
+  await untilText(group('SKU CAT-9 is not in Vinoshipper'), { contains: 'The catalogue check reports CAT-9 since' });
+
+  await shop.setProduct('CAT-9', { name: 'Catalogue Cabernet 2023', inventory: 12 });
+  await page.getByRole('button', { name: 'Run the check now' }).click();
+  await untilText(page.locator('#bulk-result'), { contains: 'no SKU problem, 1 resolved since the last check.' }, 30_000);
+  await untilText(section, { contains: 'Resolved since the check before: CAT-9.' });
+}, 60_000);
+
 test('a seed scenario rehearsed with --console is resolved by pressing the console’s buttons', async () => {
   for (const [scenario, press] of [
     ['customer-verification', async () => page.getByRole('button', { name: 'Retry', exact: true }).click()],
