@@ -149,7 +149,12 @@ test("one /metrics serves the Temporal SDK's metrics and cellarhand's own", asyn
   let text = '';
   await waitFor('the order gauges and the call counters', async () => {
     text = await (await fetch(`${metricsUrl}/metrics`)).text();
-    return /^cellarhand_open_issues\{issue_type="vinoshipper_unreachable"\} 1$/m.test(text) && text.includes('outcome="rejected"');
+    // Both gauges: they are separate visibility counts, and PostgreSQL visibility may catch the order between its two states.
+    return (
+      /^cellarhand_open_issues\{issue_type="vinoshipper_unreachable"\} 1$/m.test(text) &&
+      /^cellarhand_open_orders\{status="needs_attention"\} 1$/m.test(text) &&
+      text.includes('outcome="rejected"')
+    );
   });
   // The SDK's, from its exporter.
   expect(text).toMatch(/^temporal_activity_execution_failed\{.*activity_type="submitOrderToVinoshipper".*\} 2$/m);
