@@ -76,8 +76,6 @@ export type OrderRequestArgs = {
  */
 const REQUEST_ANSWER_WAIT_MS = 10_000;
 const ORDER_REQUEST_UPDATES = { retry: retryUpdate, refund: refundUpdate, cancel: cancelUpdate, resolve: markResolvedUpdate } as const;
-/** A webhook right after submission may beat the alias's start by a few milliseconds. */
-const ALIAS_LOOKUP_ATTEMPTS = 5;
 
 /** One line of the order list, read from Temporal visibility (search attributes only: no personal data). */
 export interface OrderListing {
@@ -202,27 +200,25 @@ export class OrderWorkflows {
   }
 
   /**
-   * Vinoshipper's webhook only names its order number. The order registered that number as an alias
-   * workflow (`vinoshipper-order:<shop>:<number>`, memo: the order's workflow id) when it first
-   * submitted: one describe finds the order — no visibility query, so nothing from the webhook goes
-   * into a query string, and the first webhook after submission is never missed. Returns false when
-   * no order of ours has that number.
+   * Vinoshipper's webhook only names its order number. The order's first PUT registered that number
+   * as an alias workflow (`vinoshipper-order:<shop>:<number>`, memo: the order's workflow id) before
+   * Vinoshipper had the order: one describe finds the order — no visibility query, so nothing from the
+   * webhook goes into a query string, and the first webhook after submission is never missed. Returns
+   * false when no running order of ours has that number.
    */
   async notifyVinoshipperEvent(vinoshipperOrderNumber: string, event: string): Promise<boolean> {
     if (!VINOSHIPPER_ORDER_NUMBER_PATTERN.test(vinoshipperOrderNumber)) return false;
     const alias = this.client.workflow.getHandle(vinoshipperOrderAliasId(this.opts.shopDomain, vinoshipperOrderNumber));
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const description = await alias.describe();
-        const orderWorkflowId = description.memo?.orderWorkflowId;
-        if (typeof orderWorkflowId !== 'string') return false;
-        await this.client.workflow.getHandle(orderWorkflowId).signal(vinoshipperEventSignal, { event });
-        return true;
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-        if (attempt >= ALIAS_LOOKUP_ATTEMPTS) return false;
-        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-      }
+    try {
+      const description = await alias.describe();
+      const orderWorkflowId = description.memo?.orderWorkflowId;
+      if (typeof orderWorkflowId !== 'string') return false;
+      await this.client.workflow.getHandle(orderWorkflowId).signal(vinoshipperEventSignal, { event });
+      return true;
+    } catch (err) {
+      // No such alias, or its order has finished.
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
     }
   }
 

@@ -72,7 +72,7 @@ describe('3 · orders that must never be sent are not sent', () => {
     ['refunded', { financialStatus: 'refunded' }, /refunded in shopify before cellarhand saw it/],
     ['voided', { financialStatus: 'voided' }, /voided/],
     ['cancelled', { cancelledAt: '2026-12-01T10:05:00.000Z' }, /cancelled in shopify before cellarhand saw it/],
-    ['placed before the cut-off', { createdAt: '2025-06-01T10:00:00.000Z' }, /before the sync cut-off/],
+    ['placed before the cut-off', { createdAt: '2025-06-01T10:00:00.000Z', processedAt: '2025-06-01T10:00:00.000Z' }, /before the sync cut-off/],
   ];
   test.each(cases)('%s', async (_name, changes, reason) => {
     const order = orderSnapshot(changes);
