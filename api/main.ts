@@ -16,7 +16,12 @@ async function main(): Promise<void> {
   const logger = processLogger(config, 'api');
   try {
     const client = await connectClient(config.temporal, config.codec);
-    const orders = new OrderWorkflows(client, { shopDomain: config.shopify.shopDomain, taskQueue: config.temporal.taskQueue, settings: config.orders });
+    const orders = new OrderWorkflows(client, {
+      shopDomain: config.shopify.shopDomain,
+      taskQueue: config.temporal.taskQueue,
+      settings: config.orders,
+      handOverTimeoutMs: config.api.handOverTimeoutMs,
+    });
     const registry = createRegistry();
     const probe = probeConnection(config.temporal);
     const readiness = {

@@ -92,6 +92,8 @@ export const envSchema = z.object({
 
   API_PORT: port(3000),
   CELLARHAND_API_URL: url('http://localhost:3000'),
+  WEBHOOK_HANDOVER_TIMEOUT: duration('750ms'),
+  WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().min(1, 'must be a whole number ≥ 1').default(100),
   OPS_API_TOKEN: nonEmpty('sandbox-ops-token').refine((v) => v.length >= 16, { message: 'must be at least 16 characters' }),
 
   SHOPIFY_SHOP_DOMAIN: nonEmpty('cellarhand-demo.myshopify.com').refine((v) => /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(v), {
@@ -183,6 +185,9 @@ export const envSchema = z.object({
   // Observability: logs on stdout, Prometheus metrics with health and readiness on a port of each process.
   LOG_LEVEL: unsetWhenEmpty(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })),
   LOG_FORMAT: unsetWhenEmpty(z.enum(['json', 'pretty'], { message: 'must be json or pretty' })),
+  WORKER_MAX_CACHED_WORKFLOWS: z
+    .union([z.literal('auto'), z.coerce.number().int().min(2).max(100_000)], { message: 'must be auto or a whole number ≥ 2' })
+    .default('auto'),
   WORKER_METRICS_PORT: port(9464),
   API_METRICS_PORT: port(9465),
   ORDER_METRICS_INTERVAL: duration('1m'),
@@ -200,7 +205,11 @@ export interface Config {
     tls?: { certPath: string; keyPath: string };
     uiUrl: string;
   };
-  api: { port: number; publicUrl: string; opsToken: string };
+  /**
+   * `handOverTimeoutMs`: how long a webhook waits for Temporal to take it before answering 503 (the
+   * sender retries); `maxHandOversInFlight`: beyond this many waiting at once, 503 at once.
+   */
+  api: { port: number; publicUrl: string; opsToken: string; handOverTimeoutMs: number; maxHandOversInFlight: number };
   shopify: {
     shopDomain: string;
     adminApiUrl: string;
@@ -222,6 +231,8 @@ export interface Config {
   };
   email: { resendApiKey: string; resendBaseUrl: string; from: string; merchantAlertEmail: string };
   orders: OrderSettings;
+  /** `auto`: the sticky cache sized to the heap the worker runs with (worker/memory.ts). */
+  worker: { maxCachedWorkflows: number | 'auto' };
   /** Server-side budgets of the rate-limited task queues: one for the whole deployment, however many workers. */
   rateLimits: { vinoshipperPerSecond: number; resendPerSecond: number };
   reconciliation: { enabled: boolean; intervalMs: number; maxLookbackMs: number };
@@ -292,7 +303,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       tls: e.TEMPORAL_TLS_CERT_PATH && e.TEMPORAL_TLS_KEY_PATH ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH } : undefined,
       uiUrl: e.TEMPORAL_UI_URL,
     },
-    api: { port: e.API_PORT, publicUrl: e.CELLARHAND_API_URL, opsToken: e.OPS_API_TOKEN },
+    api: {
+      port: e.API_PORT,
+      publicUrl: e.CELLARHAND_API_URL,
+      opsToken: e.OPS_API_TOKEN,
+      handOverTimeoutMs: e.WEBHOOK_HANDOVER_TIMEOUT,
+      maxHandOversInFlight: e.WEBHOOK_MAX_IN_FLIGHT,
+    },
     shopify: {
       shopDomain: e.SHOPIFY_SHOP_DOMAIN,
       adminApiUrl: e.SHOPIFY_ADMIN_API_URL,
@@ -333,6 +350,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       alertMode: e.ALERT_MODE,
       taskQueues: { vinoshipper: `${e.TEMPORAL_TASK_QUEUE}-vinoshipper`, email: `${e.TEMPORAL_TASK_QUEUE}-email` },
     },
+    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
     rateLimits: { vinoshipperPerSecond: e.VINOSHIPPER_RATE_LIMIT, resendPerSecond: e.RESEND_RATE_LIMIT },
     reconciliation: { enabled: e.RECONCILE_ENABLED, intervalMs: e.RECONCILE_INTERVAL, maxLookbackMs: e.RECONCILE_MAX_LOOKBACK },
     codec: { keys: e.CODEC_KEYS, serverToken: e.CODEC_SERVER_TOKEN, corsOrigins: e.CODEC_CORS_ORIGINS },

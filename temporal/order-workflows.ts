@@ -39,6 +39,7 @@ import {
 /** `accepted`: the order's workflow started with it or received it; `finished`: the workflow had already ended. */
 export type Delivery = 'accepted' | 'finished';
 
+/** Without WEBHOOK_HANDOVER_TIMEOUT (callers other than the webhook route, e.g. reconciliation): well inside Shopify's 5 s. */
 const HAND_OVER_DEADLINE_MS = 4_000;
 
 export class UnknownOrderError extends Error {
@@ -96,7 +97,7 @@ export class OrderWorkflows {
   constructor(
     /** Also used to start the privacy workflows (api/shopify-webhooks.ts): one client per API process. */
     readonly client: Client,
-    private readonly opts: { shopDomain: string; taskQueue: string; settings: OrderSettings },
+    private readonly opts: { shopDomain: string; taskQueue: string; settings: OrderSettings; handOverTimeoutMs?: number },
   ) {
     this.shopSettings = new ShopSettings(client, { shopDomain: opts.shopDomain, taskQueue: opts.taskQueue, syncEnabledByDefault: opts.settings.syncEnabled });
   }
@@ -120,8 +121,8 @@ export class OrderWorkflows {
    */
   async deliverSnapshot(snapshot: OrderSnapshot): Promise<Delivery> {
     try {
-      // Shopify gives a webhook 5 s: give up on Temporal after 4 s and answer 503, so Shopify retries.
-      await this.client.withDeadline(Date.now() + HAND_OVER_DEADLINE_MS, async () => {
+      // Shopify gives a webhook 5 s: give up on Temporal well before and answer 503, so Shopify retries.
+      await this.client.withDeadline(Date.now() + (this.opts.handOverTimeoutMs ?? HAND_OVER_DEADLINE_MS), async () => {
         const input: OrderWorkflowInput = { shopDomain: this.opts.shopDomain, snapshot, settings: await this.orderSettings() };
         return this.client.workflow.signalWithStart(ORDER_WORKFLOW_TYPE, {
           workflowId: this.workflowId(snapshot.shopifyOrderId),

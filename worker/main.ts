@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       connection,
       config,
       activities: createActivities(createClients(config, externalCallMetrics(registry)), config),
+      log: (message) => logger.info(message),
     });
     // The worker's own client: same connection, namespace and data converter as the worker (a Client
     // over the NativeConnection; the privacy and reconciliation activities use the same one).

@@ -45,7 +45,7 @@ export async function startStack(choice: StackChoice, built: Built): Promise<Loc
   const stack = await LocalStack.start({
     backend: choice.backend,
     persistent: choice.temporal === 'file',
-    env: { SANDBOX_STATE_FILE: '', RECONCILE_ENABLED: 'false' },
+    env: { SANDBOX_STATE_FILE: '', RECONCILE_ENABLED: 'false', VINOSHIPPER_RATE_LIMIT: '1000' },
     nodeArgs:
       choice.runtime === 'built'
         ? { worker: [...choice.workerNodeOptions, built.worker], api: [built.api] }

@@ -13,6 +13,8 @@ import { tsToMs } from '@temporalio/common/lib/time';
 import { loadConfig, type Config } from '../../config';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 import { createDataConverter } from '../../temporal/data-converter';
+import { ShopSettings } from '../../temporal/shop-settings';
+import { workerProcessEnv } from '../../worker/memory';
 import { projectRoot, temporalCli } from '../temporal-binaries';
 import { temporalServerBinaries } from '../temporal-server/binaries';
 import { PostgresCluster, postgresBinaries } from '../temporal-server/postgres';
@@ -104,6 +106,7 @@ export class LocalStack {
     const stack = new LocalStack(dir, env, loadConfig(env), opts);
     try {
       await stack.startTemporal(temporalPort);
+      await stack.install();
       for (const part of opts.parts ?? ['sandbox', 'worker', 'api']) await stack.startPart(part);
     } catch (err) {
       await stack.stop(); // a part that did not come up leaves no other part running
@@ -127,6 +130,19 @@ export class LocalStack {
     return this.clientPromise;
   }
 
+  /**
+   * The app is installed before any order arrives, as in a shop: the install time is the sync
+   * cut-off, so an order placed in the sandbox before the first webhook would otherwise be skipped.
+   */
+  private async install(): Promise<void> {
+    const { shopify, temporal, orders } = this.config;
+    await new ShopSettings(await this.client(), {
+      shopDomain: shopify.shopDomain,
+      taskQueue: temporal.taskQueue,
+      syncEnabledByDefault: orders.syncEnabled,
+    }).ensure();
+  }
+
   pid(part: PartName): number | undefined {
     return this.running.get(part)?.proc.pid;
   }
@@ -139,7 +155,9 @@ export class LocalStack {
 
   async startPart(part: NodePart): Promise<void> {
     // `node --import tsx` rather than the tsx binary: one process per part, so its pid and RSS are the part's own.
-    this.launch(part, { command: process.execPath, args: this.opts.nodeArgs?.[part] ?? ['--import', 'tsx', ENTRY[part]], env: this.env });
+    // The worker's heap is capped as `npm start` and the Docker image cap it.
+    const env = part === 'worker' ? { ...this.env, ...workerProcessEnv({ ...process.env, ...this.env }) } : this.env;
+    this.launch(part, { command: process.execPath, args: this.opts.nodeArgs?.[part] ?? ['--import', 'tsx', ENTRY[part]], env });
     await this.waitUntilReady(part);
   }
 
