@@ -1,8 +1,12 @@
-// All activities (order, privacy and reconciliation workflows), built from their clients. Tests hand
-// in clients that point at the sandbox; production hands in clients that point at the real services.
-// Same code.
+// All activities (order, privacy, reconciliation, alert digest, catalogue check and daily digest
+// workflows), built from their clients. Tests hand in clients that point at the sandbox; production
+// hands in clients that point at the real services. Same code.
 import type { Config } from '../config';
 import type {
+  AlertActivities,
+  AlertDigestActivities,
+  CatalogCheckActivities,
+  DailyDigestActivities,
   EmailActivities,
   OrderAliasActivities,
   PrivacyActivities,
@@ -16,6 +20,9 @@ import { EmailClient } from '../integrations/email/client';
 import { accessTokenSource } from '../integrations/shopify/access-token';
 import { ShopifyAdmin } from '../integrations/shopify/admin';
 import { VinoshipperClient } from '../integrations/vinoshipper/client';
+import { createAlertActivities } from './alerts';
+import { createCatalogCheckActivities } from './catalog-check';
+import { createDailyDigestActivities } from './daily-digest';
 import { createEmailActivities } from './email';
 import { createOrderAliasActivities } from './order-alias';
 import { createPrivacyActivities } from './privacy';
@@ -54,9 +61,19 @@ export function createClients(config: Config, observer?: CallObserver): External
 /**
  * Every activity, grouped by the task queue it runs on: Vinoshipper's and Resend's calls on their
  * own rate-limited queues (one budget for the whole deployment), everything else beside the workflows.
+ * The shop-level workflows (alert digest, catalogue check, daily digest) proxy their activities on
+ * their own (default) queue: a few calls per window or run, retried through a 429 by their policy.
  */
 export interface CellarhandActivities {
-  orders: ShopifyOrderActivities & OrderAliasActivities & ShopSettingsActivities & PrivacyActivities & ReconciliationActivities;
+  orders: ShopifyOrderActivities &
+    OrderAliasActivities &
+    ShopSettingsActivities &
+    PrivacyActivities &
+    ReconciliationActivities &
+    AlertActivities &
+    AlertDigestActivities &
+    CatalogCheckActivities &
+    DailyDigestActivities;
   vinoshipper: VinoshipperActivities;
   email: EmailActivities;
 }
@@ -71,6 +88,9 @@ export function createActivities(clients: ExternalClients, config: Config): Cell
       ...createShopSettingsActivities(),
       ...createPrivacyActivities(clients.email, config),
       ...createReconciliationActivities(clients.shopify, config),
+      ...createAlertActivities(clients.email, config),
+      ...createCatalogCheckActivities(clients, config),
+      ...createDailyDigestActivities(clients.email, config),
     },
     // The first PUT registers the order's Vinoshipper-number alias in the same activity.
     vinoshipper: createVinoshipperActivities(clients.vinoshipper, config.vinoshipper, aliases),

@@ -7,6 +7,8 @@ import { httpMetrics } from '../observability/http-metrics';
 import { processLogger, type Logger } from '../observability/logger';
 import { checkReadiness, type ReadinessCheck } from '../observability/readiness';
 import type { OrderWorkflows } from '../temporal/order-workflows';
+import { alertRoutes } from './alerts';
+import { catalogRoutes } from './catalog';
 import { codecServerRoutes } from './codec-server';
 import { errorHandler } from './errors';
 import { openApiDocument } from './openapi';
@@ -46,6 +48,8 @@ export function createApp({ config, orders, logger = processLogger(config, 'api'
   app.use(shopifyWebhookRoutes(config, orders));
   app.use(vinoshipperWebhookRoutes(config, orders));
   app.use(opsRoutes(config, orders));
+  app.use(alertRoutes(config, orders));
+  app.use(catalogRoutes(config, orders));
   app.use((req, res) => {
     res.status(404).json({ error: `No route for ${req.method} ${req.path}` });
   });

@@ -2,6 +2,7 @@
 // with, so it cannot drift from what the routes accept.
 import { z } from 'zod';
 import { customersDataRequestSchema, customersRedactSchema, shopRedactSchema, shopifyOrderPayloadSchema } from '../integrations/shopify/webhooks';
+import { runNowQuery } from './catalog';
 import { listQuery, noteBody, orderId, reasonBody, retryBody, settingsBody } from './ops';
 import { vinoshipperHintSchema } from './vinoshipper-webhooks';
 
@@ -134,6 +135,33 @@ export function openApiDocument(): object {
       '/api/orders/{shopifyOrderId}/refund': requestRoute('Refund in full and cancel in Vinoshipper', reasonBody),
       '/api/orders/{shopifyOrderId}/cancel': requestRoute('Cancel the order (and its Vinoshipper copy)', reasonBody),
       '/api/orders/{shopifyOrderId}/resolve': requestRoute('Mark the issue resolved (fixed elsewhere)', noteBody),
+      '/api/alerts': {
+        get: {
+          summary: 'Grouped merchant alerts: what the shop’s alert digest holds (ALERT_MODE=grouped)',
+          security: bearer,
+          responses: { 200: ok('`{ mode, windowMs, running, groups: [...], recent: [...] }`'), 401: error },
+        },
+      },
+      '/api/alerts/send-now': {
+        post: {
+          summary: 'Send every pending grouped alert email now instead of at the end of its window',
+          security: bearer,
+          responses: { 202: ok('Requested'), 200: ok('No digest running: nothing waits'), 401: error },
+        },
+      },
+      '/api/catalog/check': {
+        get: {
+          summary: 'The latest catalogue check (Shopify SKUs against Vinoshipper products) and the runs still going',
+          security: bearer,
+          responses: { 200: ok('`{ latest: report | null, running: [...] }`'), 401: error },
+        },
+        post: {
+          summary: 'Run the catalogue check now and wait up to `wait` seconds for its report',
+          security: bearer,
+          parameters: [{ name: 'wait', in: 'query', required: false, schema: (schema(runNowQuery) as { properties: Record<string, object> }).properties.wait }],
+          responses: { 200: ok('`{ report }`'), 202: ok('Still running: `{ running: true, workflowId }`'), 400: error, 401: error, 502: error },
+        },
+      },
       '/health': { get: { summary: 'Liveness', responses: { 200: ok('`{ ok: true }`') } } },
     },
   };

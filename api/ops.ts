@@ -22,7 +22,7 @@ export const noteBody = z.object({ note: z.string().trim().min(1).max(500), by: 
 export const retryBody = z.object({ by: z.string().trim().max(100).optional() });
 export const settingsBody = z.object({ syncEnabled: z.boolean(), by: z.string().trim().max(100).optional() }).strict();
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+export function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
     throw new HttpError(400, `Invalid ${what}`, { problems: result.error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`) });
@@ -31,7 +31,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 }
 
 /** Bearer token from configuration, compared in constant time. */
-function requireOpsToken(token: string): RequestHandler {
+export function requireOpsToken(token: string): RequestHandler {
   const expected = Buffer.from(`Bearer ${token}`);
   return (req, _res, next) => {
     const given = Buffer.from(req.get('authorization') ?? '');

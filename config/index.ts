@@ -4,6 +4,7 @@
 // configuration.
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import type { AlertMode } from '../domain/alerts';
 import type { OrderSettings } from '../domain/settings';
 
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
@@ -150,7 +151,6 @@ export const envSchema = z.object({
   }),
   UNREACHABLE_RETRY_INTERVAL: duration('10m'),
   SKIPPED_RESUME_WINDOW: duration('30d'),
-  ALERT_MODE: z.enum(['grouped', 'per_order'], { message: 'must be grouped or per_order' }).default('per_order'),
   VINOSHIPPER_RATE_LIMIT: z.coerce.number().positive('must be a positive number of requests per second').default(2),
   RESEND_RATE_LIMIT: z.coerce.number().positive('must be a positive number of requests per second').default(2),
   REMINDER_AFTER: duration('24h'),
@@ -160,6 +160,14 @@ export const envSchema = z.object({
   RECONCILE_ENABLED: bool(true),
   RECONCILE_INTERVAL: duration('5m'),
   RECONCILE_MAX_LOOKBACK: duration('7d'),
+
+  ALERT_MODE: z.enum(['grouped', 'per_order'], { message: 'must be grouped or per_order' }).default('grouped'),
+  ALERT_GROUP_WINDOW: duration('10m').refine((ms) => ms >= 1_000 && ms <= 86_400_000, { message: 'must be between 1s and 24h' }),
+  DAILY_DIGEST_ENABLED: bool(true),
+  DAILY_DIGEST_TIME: nonEmpty('08:00').refine((v) => /^([01]\d|2[0-3]):[0-5]\d$/.test(v), { message: 'must be a local time such as 08:00 (24-hour clock)' }),
+  DAILY_DIGEST_TIMEZONE: nonEmpty('America/Los_Angeles').refine(isTimeZone, { message: 'must be an IANA time zone such as America/Los_Angeles' }),
+  CATALOG_CHECK_ENABLED: bool(true),
+  CATALOG_CHECK_INTERVAL: duration('6h').refine((ms) => ms >= 60_000, { message: 'must be at least 1m' }),
 
   CODEC_KEYS: nonEmpty(`${SANDBOX_CODEC_KEY_ID}:${SANDBOX_CODEC_KEY}`).transform((v, ctx) => {
     const keys = v.split(',').map((entry) => entry.trim());
@@ -236,6 +244,14 @@ export interface Config {
   /** Server-side budgets of the rate-limited task queues: one for the whole deployment, however many workers. */
   rateLimits: { vinoshipperPerSecond: number; resendPerSecond: number };
   reconciliation: { enabled: boolean; intervalMs: number; maxLookbackMs: number };
+  /** Merchant alerts: grouped per cause over a window (or one email per order), and the daily digest. */
+  alerts: {
+    mode: AlertMode;
+    groupWindowMs: number;
+    dailyDigest: { enabled: boolean; hour: number; minute: number; timeZone: string };
+  };
+  /** The scheduled SKU comparison between the Shopify catalogue and Vinoshipper's. */
+  catalogCheck: { enabled: boolean; intervalMs: number };
   /** Payload encryption: `keys[0]` encrypts, every key decrypts (rotation). */
   codec: { keys: { id: string; key: Buffer }[]; serverToken: string; corsOrigins: string[] };
   /** `stateFile`: where the sandbox keeps its data between runs (relative to the project root); null = in memory. */
@@ -353,6 +369,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
     rateLimits: { vinoshipperPerSecond: e.VINOSHIPPER_RATE_LIMIT, resendPerSecond: e.RESEND_RATE_LIMIT },
     reconciliation: { enabled: e.RECONCILE_ENABLED, intervalMs: e.RECONCILE_INTERVAL, maxLookbackMs: e.RECONCILE_MAX_LOOKBACK },
+    alerts: {
+      mode: e.ALERT_MODE,
+      groupWindowMs: e.ALERT_GROUP_WINDOW,
+      dailyDigest: {
+        enabled: e.DAILY_DIGEST_ENABLED,
+        hour: Number(e.DAILY_DIGEST_TIME.slice(0, 2)),
+        minute: Number(e.DAILY_DIGEST_TIME.slice(3, 5)),
+        timeZone: e.DAILY_DIGEST_TIMEZONE,
+      },
+    },
+    catalogCheck: { enabled: e.CATALOG_CHECK_ENABLED, intervalMs: e.CATALOG_CHECK_INTERVAL },
     codec: { keys: e.CODEC_KEYS, serverToken: e.CODEC_SERVER_TOKEN, corsOrigins: e.CODEC_CORS_ORIGINS },
     sandbox: {
       enabled: e.SANDBOX === 'on' || (e.SANDBOX === 'auto' && usesSandbox),
@@ -453,6 +480,16 @@ function productionProblems(source: NodeJS.ProcessEnv): string[] {
     if (value !== undefined && isLocal(value, sandboxPort)) problems.push(`${name}: production must not point at the sandbox`);
   }
   return problems;
+}
+
+/** Node's Intl knows the IANA zones Temporal's schedules accept. */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isLocal(u: string, sandboxPort: number): boolean {

@@ -10,3 +10,5 @@ export * from './privacy';
 export * from './reconciliation';
 export * from './alerts';
 export * from './shop-settings';
+export * from './catalog-check';
+export * from './daily-digest';

@@ -1,7 +1,7 @@
 // Drives a running cellarhand stack the way a merchant and the outside world would: through the
 // sandbox's control routes (Shopify store, Vinoshipper, Resend) and cellarhand's ops API. HTTP
 // only, so the same steps rehearse scenarios against `npm start` and run in the end-to-end tests.
-import type { IssueType, OrderStatus, OrderStatusView } from '../domain';
+import type { AlertDigestView, CatalogCheckReport, IssueType, OrderStatus, OrderStatusView } from '../domain';
 import type { OrderListing } from '../temporal/order-workflows';
 
 export interface DriverOptions {
@@ -55,6 +55,13 @@ export class StackDriver {
   cancelOrderInShopify(id: string) {
     return this.call('POST', `${this.opts.sandboxUrl}/sandbox/shopify/orders/${id}/cancel`, {});
   }
+  /** A product of the store (its variants' SKUs are what the catalogue check compares). */
+  setShopifyProduct(sku: string, product: { title?: string; status?: string; tags?: string[]; availableForSale?: boolean; variants?: unknown[] }) {
+    return this.call<{ id: number }>('PUT', `${this.opts.sandboxUrl}/sandbox/shopify/products/${encodeURIComponent(sku)}`, product);
+  }
+  deleteShopifyProduct(sku: string) {
+    return this.call('DELETE', `${this.opts.sandboxUrl}/sandbox/shopify/products/${encodeURIComponent(sku)}`);
+  }
   shopifyOrder(id: string) {
     return this.call<any>('GET', `${this.opts.sandboxUrl}/sandbox/shopify/orders/${id}`);
   }
@@ -65,6 +72,9 @@ export class StackDriver {
   }
   setProduct(sku: string, product: { name?: string; inventory: number }) {
     return this.call('PUT', `${this.opts.sandboxUrl}/sandbox/vinoshipper/products/${sku}`, product);
+  }
+  deleteProduct(sku: string) {
+    return this.call('DELETE', `${this.opts.sandboxUrl}/sandbox/vinoshipper/products/${sku}`);
   }
   flagOrder(orderNumber: string, type: 'customer_verification' | 'invalid_address' | 'order_item' | 'compliance', message?: string) {
     return this.call('POST', `${this.opts.sandboxUrl}/sandbox/vinoshipper/orders/${orderNumber}/problems`, { type, message });
@@ -105,6 +115,10 @@ export class StackDriver {
   async emailsAbout(orderName: string): Promise<CapturedEmail[]> {
     return (await this.emails()).filter((e) => e.subject.includes(`Order ${orderName}:`));
   }
+  /** Emails naming the order: its own (per order, or a group of one) and grouped ones that list it. */
+  async emailsNaming(orderName: string): Promise<CapturedEmail[]> {
+    return (await this.emails()).filter((e) => e.subject.includes(`Order ${orderName}:`) || e.text.includes(`${orderName}:`));
+  }
 
   // ---- cellarhand's ops API ----
   status(id: string) {
@@ -125,6 +139,26 @@ export class StackDriver {
   }
   resolve(id: string, note: string) {
     return this.call('POST', `${this.opts.apiUrl}/api/orders/${id}/resolve`, { note, by: 'rehearsal' }, true);
+  }
+
+  // ---- grouped alerts and the catalogue check (ops API) ----
+  alerts() {
+    return this.call<{ mode: string; windowMs: number; running: boolean } & Pick<AlertDigestView, 'groups' | 'recent'>>(
+      'GET',
+      `${this.opts.apiUrl}/api/alerts`,
+      undefined,
+      true,
+    );
+  }
+  sendAlertsNow() {
+    return this.call<{ requested: boolean }>('POST', `${this.opts.apiUrl}/api/alerts/send-now`, undefined, true);
+  }
+  /** Runs a catalogue check now and waits up to `waitS` seconds for its report (202 without one if it takes longer). */
+  runCatalogCheck(waitS = 30) {
+    return this.call<{ report?: CatalogCheckReport; running?: boolean }>('POST', `${this.opts.apiUrl}/api/catalog/check?wait=${waitS}`, undefined, true);
+  }
+  latestCatalogCheck() {
+    return this.call<{ latest: CatalogCheckReport | null; running: { workflowId: string }[] }>('GET', `${this.opts.apiUrl}/api/catalog/check`, undefined, true);
   }
 
   /** Waits until the order's `status` query satisfies `done`; returns that view. */

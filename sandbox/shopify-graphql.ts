@@ -14,7 +14,8 @@ import {
   type GraphQLResolveInfo,
 } from 'graphql';
 import { splitTags } from '../integrations/shopify/order-payload';
-import { SHOPIFY_ADMIN_SCHEMA_SDL } from './shopify-schema';
+import type { ProductCatalog } from './shopify-products';
+import { SHOPIFY_ADMIN_SCHEMA_SDL, SHOPIFY_PRODUCTS_SDL } from './shopify-schema';
 import { parseGid, type OrderRecord, type ShopifyStore, type SandboxOrder, type UserError } from './shopify-store';
 import type { WebhookSubscriptions } from './shopify-subscriptions';
 import { fulfillmentView, metafieldView, orderView, paginate, refundView } from './shopify-views';
@@ -50,6 +51,8 @@ const REQUIRED_SCOPE: Record<string, string | null> = {
   tagsAdd: 'write_orders',
   refundCreate: 'write_orders',
   fulfillmentCreate: 'write_merchant_managed_fulfillment_orders',
+  products: 'read_products',
+  product: 'read_products',
   currentAppInstallation: null,
   webhookSubscriptions: null,
   webhookSubscriptionCreate: null,
@@ -86,8 +89,8 @@ function requiresIdempotency(apiVersion: string): boolean {
   return apiVersion === 'unstable' || apiVersion >= '2026-04';
 }
 
-export function createShopifyGraphql(store: ShopifyStore, subscriptions: WebhookSubscriptions) {
-  const schema = buildSchema(SHOPIFY_ADMIN_SCHEMA_SDL);
+export function createShopifyGraphql(store: ShopifyStore, subscriptions: WebhookSubscriptions, catalog: ProductCatalog) {
+  const schema = buildSchema(`${SHOPIFY_ADMIN_SCHEMA_SDL}\n${SHOPIFY_PRODUCTS_SDL}`);
   const idempotent = schema.getDirective('idempotent');
   /** Idempotency key → the refund it created (order id, refund id). */
   let refundsByKey = new Map<string, { orderId: string; refundId: string }>();
@@ -98,6 +101,8 @@ export function createShopifyGraphql(store: ShopifyStore, subscriptions: Webhook
   };
 
   const rootValue = {
+    ...catalog.resolvers(),
+
     order: ({ id }: { id: string }) => {
       const record = orderByGid(id);
       return record ? orderView(record) : null;

@@ -396,3 +396,50 @@ export const SHOPIFY_ADMIN_SCHEMA_SDL = /* GraphQL */ `
     userErrors: [UserError!]!
   }
 `;
+
+/** Products and variants with their SKUs, for the catalogue check (kept apart: an extension of Query). */
+export const SHOPIFY_PRODUCTS_SDL = /* GraphQL */ `
+  extend type Query {
+    product(id: ID!): Product
+    products(first: Int, after: String, query: String, sortKey: ProductSortKeys = ID, reverse: Boolean = false): ProductConnection!
+  }
+
+  enum ProductSortKeys {
+    ID
+  }
+  enum ProductStatus {
+    ACTIVE
+    ARCHIVED
+    DRAFT
+    UNLISTED
+  }
+
+  type Product implements Node {
+    id: ID!
+    legacyResourceId: UnsignedInt64!
+    title: String!
+    status: ProductStatus!
+    tags: [String!]!
+    createdAt: DateTime!
+    updatedAt: DateTime!
+    variants(first: Int, after: String): ProductVariantConnection!
+  }
+
+  type ProductConnection {
+    nodes: [Product!]!
+    pageInfo: PageInfo!
+  }
+
+  type ProductVariant implements Node {
+    id: ID!
+    legacyResourceId: UnsignedInt64!
+    title: String!
+    sku: String
+    availableForSale: Boolean!
+  }
+
+  type ProductVariantConnection {
+    nodes: [ProductVariant!]!
+    pageInfo: PageInfo!
+  }
+`;

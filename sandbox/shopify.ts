@@ -9,6 +9,7 @@ import { fromCents, normalizeMoney } from '../integrations/shopify/money';
 import { describeIssues } from '../integrations/shopify/webhooks';
 import { ShopifyAppAuth, type ShopifyAppOptions } from './shopify-auth';
 import { createShopifyGraphql } from './shopify-graphql';
+import { ProductCatalog, ProductInputError, productInput, type ProductCatalogState, type SandboxProduct } from './shopify-products';
 import { objects, parseState, STATE_VERSION } from './state';
 import { ID_KINDS, restJson, ShopifyStore, type OrderRecord, type ShopifyStoreState } from './shopify-store';
 import { WebhookSubscriptions, type SandboxSubscription } from './shopify-subscriptions';
@@ -44,6 +45,8 @@ export interface ShopifySandboxState extends ShopifyStoreState {
   refundKeys: { key: string; orderId: string; refundId: string }[];
   subscriptions?: SandboxSubscription[];
   nextSubscriptionId?: number;
+  /** Products and variants (absent in files saved before the sandbox kept them: the demo wines then). */
+  catalog?: ProductCatalogState;
 }
 
 /** Ids were numbers in state files written before they became strings. */
@@ -57,6 +60,7 @@ const stateSchema = z.object({
   refundKeys: z.array(z.object({ key: z.string(), orderId: savedId, refundId: savedId })),
   subscriptions: objects<SandboxSubscription>().optional(),
   nextSubscriptionId: z.number().int().optional(),
+  catalog: z.object({ products: objects<SandboxProduct>(), nextProductId: z.number().int(), nextVariantId: z.number().int() }).optional(),
 });
 
 /** The version our webhook subscription would be pinned to. */
@@ -155,8 +159,9 @@ function sendRest(res: express.Response, status: number, value: unknown): void {
 
 export function createShopifySandbox(opts: ShopifySandboxOptions): ShopifySandbox {
   const store = new ShopifyStore();
+  const catalog = new ProductCatalog();
   const subscriptions = new WebhookSubscriptions(opts.webhookUrl, WEBHOOK_API_VERSION);
-  const graphql = createShopifyGraphql(store, subscriptions);
+  const graphql = createShopifyGraphql(store, subscriptions, catalog);
   const auth = new ShopifyAppAuth(opts.app);
   const webhooks = new WebhookSender({ secret: opts.webhookSecret, shopDomain: opts.shopDomain, apiVersion: WEBHOOK_API_VERSION });
   let fault: { operation: string; remaining: number } | null = null;
@@ -237,6 +242,23 @@ export function createShopifySandbox(opts: ShopifySandboxOptions): ShopifySandbo
     if (!delivery) throw Object.assign(new Error(`Nothing to redeliver: no earlier ${topic ?? ''} delivery for order ${record.order.name}`), { status: 404 });
     res.status(202).json(delivery);
   });
+  control.get('/products', (_req, res) => {
+    res.json(catalog.all());
+  });
+  control.put('/products/:sku', (req, res) => {
+    const input = parseBody(productInput, req.body, 'product');
+    try {
+      const { product, created } = catalog.put(req.params.sku, input);
+      res.status(created ? 201 : 200).json(product);
+    } catch (err) {
+      if (err instanceof ProductInputError) throw new BadRequest('Invalid product', [err.message]);
+      throw err;
+    }
+  });
+  control.delete('/products/:sku', (req, res) => {
+    if (!catalog.remove(req.params.sku)) throw Object.assign(new Error(`No product with SKU ${req.params.sku} in the sandbox store`), { status: 404 });
+    res.status(204).end();
+  });
   control.get('/deliveries', (_req, res) => {
     res.json(webhooks.deliveries());
   });
@@ -272,6 +294,7 @@ export function createShopifySandbox(opts: ShopifySandboxOptions): ShopifySandbo
 
   function reset(): void {
     store.reset();
+    catalog.reset();
     graphql.reset();
     webhooks.reset();
     subscriptions.reset();
@@ -285,7 +308,13 @@ export function createShopifySandbox(opts: ShopifySandboxOptions): ShopifySandbo
     control,
     reset,
     deliveries: () => webhooks.deliveries(),
-    exportState: () => ({ version: STATE_VERSION, ...store.exportState(), refundKeys: graphql.exportRefundKeys(), ...subscriptions.exportState() }),
+    exportState: () => ({
+      version: STATE_VERSION,
+      ...store.exportState(),
+      refundKeys: graphql.exportRefundKeys(),
+      ...subscriptions.exportState(),
+      catalog: catalog.exportState(),
+    }),
     importState(state) {
       const saved = parseState('sandbox/shopify', stateSchema, state);
       if (!saved) return false;
@@ -293,6 +322,7 @@ export function createShopifySandbox(opts: ShopifySandboxOptions): ShopifySandbo
       store.importState(saved);
       graphql.importRefundKeys(saved.refundKeys);
       subscriptions.importState(saved);
+      if (saved.catalog) catalog.importState(saved.catalog);
       return true;
     },
   };

@@ -135,6 +135,10 @@ const problemBody = z.object({
   type: z.enum(['customer_verification', 'invalid_address', 'order_item', 'compliance']),
   message: z.string().trim().min(1).optional(),
 });
+const pagingQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  offset: z.coerce.number().int().min(0).default(0),
+});
 const shipBody = z.object({ trackingNumber: z.string().trim().min(1), carrier: z.string().trim().min(1).optional() });
 const complianceBody = z.object({ blockedStates: z.array(z.string().regex(/^[A-Za-z]{2}$/, 'must be a two-letter state code')) });
 
@@ -400,10 +404,18 @@ export function createVinoshipperSandbox(opts: VinoshipperSandboxOptions): Vinos
     else res.status(401).json({ message: 'Invalid API key or secret' });
   });
 
-  api.get('/products', (_req, res, next) => {
+  // Paged with limit/offset, a bare array per page: our best guess at the UNCONFIRMED list (the
+  // order search is reported to page that way, at most 25 a page).
+  api.get('/products', (req, res, next) => {
     if (!behaviour.catalogueEndpoint) return next(); // answered like any unknown route: 404
+    const paging = pagingQuery.safeParse(req.query);
+    if (!paging.success) {
+      const errors = paging.error.issues.map((i) => ({ code: 'INVALID_FIELD', field: i.path.join('.'), message: i.message }));
+      return void res.status(400).json({ message: 'Invalid paging parameters', errors });
+    }
+    const { limit, offset } = paging.data;
     res.json(
-      [...catalogue.values()].map((p) => ({
+      [...catalogue.values()].slice(offset, offset + limit).map((p) => ({
         id: p.id,
         status: 'APPROVED',
         detail: { name: p.name, sku: p.sku },

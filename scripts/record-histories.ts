@@ -20,6 +20,8 @@ import type { Client } from '@temporalio/client';
 import { historyToJSON } from '../test/helpers/history-json';
 import { temporal } from '@temporalio/proto';
 import {
+  DAILY_DIGEST_SCHEDULE_ID,
+  DAILY_DIGEST_WORKFLOW_TYPE,
   ISSUE_WORDING,
   RECONCILIATION_SCHEDULE_ID,
   orderWorkflowId,
@@ -71,6 +73,8 @@ const MAIN: StackOptions = {
   // Deleted workflows (customers/redact) disappear within a second or two instead of up to a minute.
   dynamicConfig: { 'history.transferProcessorUpdateAckInterval': '1s', 'history.visibilityProcessorUpdateAckInterval': '1s' },
 };
+/** The grouped-alert rehearsals: merchant alerts through the shop's digest (a window longer than any step: it is sent on request). */
+const GROUPED: StackOptions = { env: { RECONCILE_INTERVAL: '1h', ALERT_MODE: 'grouped', ALERT_GROUP_WINDOW: '10m' } };
 /** Paths that take weeks in production, in seconds: polling every second (continue-as-new suggested at 60 events), reminder and automatic refund after 2 s. */
 const FAST: StackOptions = {
   env: { RECONCILE_INTERVAL: '1h', RECHECK_BACKOFF: '1s', REMINDER_AFTER: '2s', AUTO_REFUND_ENABLED: 'true', AUTO_REFUND_AFTER: '2s' },
@@ -98,7 +102,7 @@ interface Target {
 interface Recording {
   name: string;
   summary: string;
-  stack: 'main' | 'fast';
+  stack: 'main' | 'fast' | 'grouped';
   play(ctx: Ctx): Promise<Target[]>;
 }
 
@@ -111,7 +115,7 @@ const plain = { ok: (t: string) => t, bad: (t: string) => t, dim: (t: string) =>
 const FROM_CATALOGUE: Recording[] = SCENARIOS.map((scenario) => ({
   name: scenario.name,
   summary: scenario.summary,
-  stack: 'main',
+  stack: scenario.alertMode === 'grouped' ? 'grouped' : 'main',
   async play(ctx) {
     const { config } = ctx.stack;
     const rehearsal = new Rehearsal(
@@ -132,11 +136,33 @@ const FROM_CATALOGUE: Recording[] = SCENARIOS.map((scenario) => ({
       await rehearsal.restore();
     }
     if (!rehearsal.current) throw new Error(`scenario ${scenario.name} placed no order`);
-    return [{ workflowId: ctx.orderWorkflow(rehearsal.current) }];
+    const shopLevel = (scenario.workflows?.(ctx.shopDomain) ?? []).map((workflowId) => ({
+      stem: `${scenario.name}-${workflowTypeStem(workflowId)}`,
+      workflowId,
+    }));
+    return [{ workflowId: ctx.orderWorkflow(rehearsal.current), ...(shopLevel.length ? { stem: `${scenario.name}-order` } : {}) }, ...shopLevel];
   },
 }));
 
+/** `alerts:<shop>` → `digest`, `cellarhand-catalog-check-now` → `check`: the file name's second half. */
+function workflowTypeStem(workflowId: string): string {
+  return workflowId.startsWith('alerts:') ? 'digest' : 'check';
+}
+
 const MORE: Recording[] = [
+  {
+    name: 'daily-digest',
+    summary: 'The daily digest: a stuck order listed in one email, grouped by cause.',
+    stack: 'main',
+    async play(ctx) {
+      const order = await ctx.shop.placeOrder({ line_items: [{ sku: 'DIGEST-404', quantity: 1, price: '20.00' }] });
+      await ctx.shop.waitForListing(order.id, 'needs_attention', 'product_missing');
+      const workflowId = `${DAILY_DIGEST_SCHEDULE_ID}-recorded`;
+      await ctx.client.workflow.execute(DAILY_DIGEST_WORKFLOW_TYPE, { taskQueue: ctx.stack.config.temporal.taskQueue, workflowId, args: [] });
+      await ctx.shop.cancel(order.id, 'recorded');
+      return [{ workflowId }];
+    },
+  },
   {
     name: 'customer-verification-approved',
     summary: 'Customer verification failed, then Vinoshipper approves the order: accepted, no resend.',
@@ -330,11 +356,11 @@ interface Recorded {
 
 async function playAll(chosen: Recording[]): Promise<Recorded[]> {
   const recorded: Recorded[] = [];
-  for (const kind of ['main', 'fast'] as const) {
+  for (const kind of ['main', 'grouped', 'fast'] as const) {
     const mine = chosen.filter((r) => r.stack === kind);
     if (!mine.length) continue;
     console.log(`\nStarting the ${kind} stack…`);
-    const stack = await startStack(kind === 'main' ? MAIN : FAST);
+    const stack = await startStack({ main: MAIN, grouped: GROUPED, fast: FAST }[kind]);
     try {
       const ctx = context(stack);
       for (const recording of mine) {

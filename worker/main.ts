@@ -11,8 +11,9 @@ import { orderMetrics } from '../observability/order-metrics';
 import { temporalReachable } from '../observability/readiness';
 import { freeLoopbackAddress, installTemporalRuntime } from '../observability/temporal-runtime';
 import { connectWorker } from '../temporal/connection';
+import { ShopSettings } from '../temporal/shop-settings';
 import { createOrderWorkers } from './create-worker';
-import { ensureReconciliationSchedule } from './schedules';
+import { ensureSchedules } from './schedules';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -32,14 +33,28 @@ async function main(): Promise<void> {
       log: (message) => logger.info(message),
     });
     // The worker's own client: same connection, namespace and data converter as the worker (a Client
-    // over the NativeConnection; the privacy and reconciliation activities use the same one).
+    // over the NativeConnection; the privacy, reconciliation and alert activities use the same one).
     if (worker.client) {
-      try {
-        const outcome = await ensureReconciliationSchedule(worker.client, config);
-        logger.info({ outcome, enabled: config.reconciliation.enabled, intervalMs: config.reconciliation.intervalMs }, `reconciliation schedule: ${outcome}`);
-      } catch (err) {
-        // Orders still flow from webhooks; say loudly that the safety net is missing.
-        logger.error({ err }, 'reconciliation schedule could not be set up; lost webhooks will NOT be caught up');
+      // The shop's settings (sync switch, install time): the first start of cellarhand is its install.
+      const settings = new ShopSettings(worker.client, {
+        shopDomain: config.shopify.shopDomain,
+        taskQueue: config.temporal.taskQueue,
+        syncEnabledByDefault: config.orders.syncEnabled,
+      });
+      await settings.ensure().then(
+        (state) =>
+          logger.info(
+            { syncEnabled: state.syncEnabled, installedAt: state.installedAt },
+            `shop settings: sync ${state.syncEnabled ? 'on' : 'off'}, installed ${state.installedAt}`,
+          ),
+        (err) => logger.error({ err }, 'shop settings could not be set up'),
+      );
+    }
+    if (worker.client) {
+      for (const { name, outcome, detail, error, impact } of await ensureSchedules(worker.client, config)) {
+        if (outcome) logger.info({ schedule: name, outcome, detail }, `${name} schedule: ${outcome} (${detail})`);
+        // Orders still flow from webhooks; say loudly which safety net is missing.
+        else logger.error({ schedule: name, error }, `${name} schedule could not be set up; ${impact}`);
       }
     }
 

@@ -25,12 +25,13 @@ import {
   type OrderOutcome,
   type OrderWorkflowInput,
 } from '../domain';
-import { closingStep, startClosing } from './order/closing';
+import { closingStep } from './order/closing';
 import { OrderContext } from './order/context';
 import { skipWindowOver, waitForNews } from './order/escalation';
 import { handlePersonRequests, retryAnswer } from './order/person-requests';
-import { exclusionReason, fulfilledInShopify, neverSendReason, paymentDecision, shopifyClosing } from './order/snapshot';
-import { submitToVinoshipper } from './order/submission';
+import { neverSendReason } from './order/snapshot';
+import { applyShopifyState, skip } from './order/shopify-state';
+import { sendWhenPaid } from './order/submission';
 import { watchStep } from './order/watching';
 
 export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOutcome> {
@@ -114,59 +115,6 @@ function registerHandlers(o: OrderContext): void {
   setHandler(markResolvedUpdate, (args) => requests.fromUpdate('resolve', { reason: args.note, by: args.by }), {
     validator: (_args) => requests.validate('resolve'),
   });
-}
-
-/** What the newest Shopify snapshot says about the order as a whole: closed, fulfilled elsewhere, skipped or not. */
-function applyShopifyState(o: OrderContext): void {
-  const { record, snapshot, settings } = o;
-  const closedInShopify = shopifyClosing(snapshot);
-  if (closedInShopify && !record.closing) {
-    if (closedInShopify.outcome === 'refunded') record.refunded = true;
-    startClosing(o, closedInShopify.outcome, { reason: closedInShopify.reason, by: 'shopify' });
-  }
-  if (record.closing || record.putAttempted || record.skip?.final) return;
-  // Not in Vinoshipper yet: it may still be fulfilled elsewhere, or be (un)skipped.
-  if (fulfilledInShopify(snapshot)) {
-    skip(o, 'fulfilled in Shopify before it reached Vinoshipper', true);
-    return;
-  }
-  const excluded = exclusionReason(snapshot, record.syncEnabled, settings.excludeTag);
-  if (excluded && !record.skip) skip(o, excluded, false);
-  else if (!excluded && record.skip) {
-    const never = neverSendReason(snapshot, settings);
-    if (never) skip(o, never, true);
-    else {
-      record.note('resumed', `Syncing again: ${record.skip.reason} no longer applies.`);
-      record.skip = null;
-      record.setStatus(record.issue ? 'needs_attention' : 'syncing');
-    }
-  }
-}
-
-function skip(o: OrderContext, reason: string, final: boolean): void {
-  const { record } = o;
-  record.skip = { final, reason, since: Date.now() };
-  record.note('skipped', `Not sent to Vinoshipper: ${reason}${final ? '' : ' (it is sent once that changes)'}.`);
-  record.setStatus('skipped');
-}
-
-/** Scenario 1's gate: only a paid order goes to Vinoshipper; a waiting one is reminded about, never forgotten. */
-async function sendWhenPaid(o: OrderContext): Promise<void> {
-  const { record } = o;
-  if (paymentDecision(o.snapshot, o.settings) === 'wait') {
-    if (record.paymentWaitSince === null) {
-      record.paymentWaitSince = Date.now();
-      record.note('awaiting_payment', `Waiting for Shopify to report the order paid (it is “${o.snapshot.financialStatus}”) before sending it to Vinoshipper.`);
-    }
-    return;
-  }
-  if (record.paymentWaitSince !== null) {
-    record.paymentWaitSince = null;
-    record.note('order_paid', 'Shopify reports the order paid.');
-    if (record.issue?.type === 'payment_pending') record.closeIssue('the order was paid');
-    if (record.status === 'needs_attention' && !record.issue) record.setStatus('syncing');
-  }
-  await submitToVinoshipper(o);
 }
 
 /** The order's work is over: release its Vinoshipper alias and say how it ended. */

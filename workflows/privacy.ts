@@ -1,16 +1,7 @@
 // Shopify's mandatory privacy requests, one small durable workflow each. The API verified and
 // validated the webhook and answered 200 at once; these do the work within Shopify's 30 days.
 // Deterministic: no I/O, no Node APIs; ids only, never a customer's email or phone.
-import {
-  condition,
-  continueAsNew,
-  allHandlersFinished,
-  proxyActivities,
-  setCurrentDetails,
-  setHandler,
-  workflowInfo,
-  ActivityFailure,
-} from '@temporalio/workflow';
+import { condition, continueAsNew, allHandlersFinished, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   DEFAULT_PRIVACY_TIMING,
   NON_RETRYABLE_FAILURE_TYPES,
@@ -26,6 +17,7 @@ import {
   type RedactionState,
   type RedactionStatusView,
 } from '../domain';
+import { failureMessage } from './failures';
 
 // Deleting and describing workflows: Temporal's own API. A pass over a whole shop heartbeats.
 const temporal = proxyActivities<PrivacyActivities>({
@@ -202,9 +194,4 @@ export async function customerDataRequestWorkflow(input: DataRequestInput): Prom
 
 function unique(ids: string[]): string[] {
   return [...new Set(ids)];
-}
-
-function failureMessage(err: unknown): string {
-  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
-  return cause instanceof Error ? cause.message : String(cause);
 }

@@ -28,14 +28,32 @@ const INTRO: Record<OrderIssueEmailInput['kind'], (order: string) => string> = {
   notice: (order) => `An update on order ${order}.`,
 };
 
-export function shopifyAdminOrderUrl(shopDomain: string, shopifyOrderId: string): string {
+function shopifyAdminUrl(shopDomain: string): string {
   const handle = shopDomain.replace(/\.myshopify\.com$/, '');
-  return `https://admin.shopify.com/store/${encodeURIComponent(handle)}/orders/${encodeURIComponent(shopifyOrderId)}`;
+  return `https://admin.shopify.com/store/${encodeURIComponent(handle)}`;
+}
+
+export function shopifyAdminOrderUrl(shopDomain: string, shopifyOrderId: string): string {
+  return `${shopifyAdminUrl(shopDomain)}/orders/${encodeURIComponent(shopifyOrderId)}`;
+}
+
+export function shopifyAdminProductUrl(shopDomain: string, productId: string): string {
+  return `${shopifyAdminUrl(shopDomain)}/products/${encodeURIComponent(productId)}`;
 }
 
 export function workflowUrl(ctx: EmailContext, workflowId: string): string {
   const base = ctx.temporalUiUrl.replace(/\/+$/, '');
   return `${base}/namespaces/${encodeURIComponent(ctx.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** The Web UI's workflow list filtered by a visibility query (e.g. every order blocked by one issue type). */
+export function workflowListUrl(ctx: EmailContext, query: string): string {
+  const base = ctx.temporalUiUrl.replace(/\/+$/, '');
+  return `${base}/namespaces/${encodeURIComponent(ctx.temporalNamespace)}/workflows?query=${encodeURIComponent(query)}`;
+}
+
+export function emailFooter(ctx: EmailContext): string {
+  return `Sent by cellarhand for ${ctx.shopDomain}. Commands such as “retry” and “refund” are signals: send them from the order’s workflow page in the Temporal Web UI.`;
 }
 
 export function renderOrderIssueEmail(input: OrderIssueEmailInput, ctx: EmailContext): RenderedEmail {
@@ -44,7 +62,7 @@ export function renderOrderIssueEmail(input: OrderIssueEmailInput, ctx: EmailCon
   const orderUrl = shopifyAdminOrderUrl(ctx.shopDomain, input.shopifyOrderId);
   const historyUrl = workflowUrl(ctx, input.workflowId);
   const intro = INTRO[input.kind](order);
-  const footer = `Sent by cellarhand for ${ctx.shopDomain}. Commands such as “retry” and “refund” are signals: send them from the order’s workflow page in the Temporal Web UI.`;
+  const footer = emailFooter(ctx);
 
   // A header value: one line, whatever the inputs held.
   const subject = `${SUBJECT_PREFIX[input.kind]} Order ${order}: ${input.subjectLine}`.replace(/\s+/g, ' ').trim();

@@ -22,7 +22,8 @@ import {
   type WriteBackData,
 } from './admin-documents';
 import { fromResponseErrors, fromUserErrors, shopifyCallOutcome, ShopifyError, type ShopifyUserError } from './errors';
-import { graphqlOrderToSnapshot, orderGid, type GraphqlOrder } from './order-graphql';
+import { graphqlOrderToSnapshot, orderGid, type GraphqlOrder, type PageInfo } from './order-graphql';
+import { ACTIVE_PRODUCTS, PRODUCT_VARIANTS, productGid, toCatalogVariants, type ActiveProductsData, type ProductVariantsData } from './products';
 import {
   ACCESS_SCOPES,
   WEBHOOK_SUBSCRIPTION_CREATE,
@@ -33,6 +34,7 @@ import {
 } from './setup-documents';
 import { topicEnum, topicFromEnum } from './webhooks';
 import { latestRefundId, planFullRefund } from './refund-plan';
+import type { ShopifyCatalogVariant } from '../../domain/catalog-check';
 
 export interface ShopifyAdminOptions {
   shopDomain: string;
@@ -209,19 +211,29 @@ export class ShopifyAdmin {
     return { orders: snapshots, endCursor: orders.pageInfo.endCursor, hasNextPage: orders.pageInfo.hasNextPage };
   }
 
-  private async withAllLineItems(order: GraphqlOrder): Promise<GraphqlOrder> {
-    const nodes = [...order.lineItems.nodes];
-    let pageInfo = order.lineItems.pageInfo;
-    while (pageInfo.hasNextPage) {
-      const data = await this.request<OrderLineItemsData>('order line items', ORDER_LINE_ITEMS, {
-        id: orderGid(order.legacyResourceId),
-        after: pageInfo.endCursor,
+  /** One page of active products with all their variants (the catalogue check); `after` is the previous page's cursor. */
+  async listActiveProductVariants(
+    after?: string,
+  ): Promise<{ products: number; variants: ShopifyCatalogVariant[]; endCursor: string | null; hasNextPage: boolean }> {
+    const { products } = await this.request<ActiveProductsData>('products', ACTIVE_PRODUCTS, { after: after ?? null });
+    const variants: ShopifyCatalogVariant[] = [];
+    for (const product of products.nodes) {
+      const all = await allNodes(product.variants, async (after) => {
+        const data = await this.request<ProductVariantsData>('product variants', PRODUCT_VARIANTS, { id: productGid(product.legacyResourceId), after });
+        return data.product?.variants ?? null; // deleted while we read: its first variants are all there is
       });
-      if (!data.order) throw notFound(order.legacyResourceId);
-      nodes.push(...data.order.lineItems.nodes);
-      pageInfo = data.order.lineItems.pageInfo;
+      variants.push(...toCatalogVariants(product, all));
     }
-    return { ...order, lineItems: { nodes, pageInfo } };
+    return { products: products.nodes.length, variants, endCursor: products.pageInfo.endCursor, hasNextPage: products.pageInfo.hasNextPage };
+  }
+
+  private async withAllLineItems(order: GraphqlOrder): Promise<GraphqlOrder> {
+    const nodes = await allNodes(order.lineItems, async (after) => {
+      const data = await this.request<OrderLineItemsData>('order line items', ORDER_LINE_ITEMS, { id: orderGid(order.legacyResourceId), after });
+      if (!data.order) throw notFound(order.legacyResourceId);
+      return data.order.lineItems;
+    });
+    return { ...order, lineItems: { nodes, pageInfo: { hasNextPage: false, endCursor: null } } };
   }
 
   private async request<T>(operation: string, document: string, variables: Record<string, unknown>): Promise<T> {
@@ -253,6 +265,22 @@ function refusedByUserErrors(data: unknown): boolean {
     const userErrors = (field as { userErrors?: unknown } | null)?.userErrors;
     return Array.isArray(userErrors) && userErrors.length > 0;
   });
+}
+
+/** A nested connection's first page plus every later one (`next` reads the page after a cursor; null: stop). */
+async function allNodes<T>(
+  first: { nodes: T[]; pageInfo: PageInfo },
+  next: (after: string | null) => Promise<{ nodes: T[]; pageInfo: PageInfo } | null>,
+): Promise<T[]> {
+  const nodes = [...first.nodes];
+  let pageInfo = first.pageInfo;
+  while (pageInfo.hasNextPage) {
+    const page = await next(pageInfo.endCursor);
+    if (!page) break;
+    nodes.push(...page.nodes);
+    pageInfo = page.pageInfo;
+  }
+  return nodes;
 }
 
 function throwOnUserErrors(operation: string, userErrors: ShopifyUserError[]): void {

@@ -6,6 +6,8 @@ export const REQUIRED_SCOPES = {
   write_orders: 'orders/* webhooks, reconciliation, the vinoshipper: tag and metafield, refunds',
   /** Marking the order fulfilled with Vinoshipper's tracking (orders shipped from the winery's own location). */
   write_merchant_managed_fulfillment_orders: 'fulfilments with tracking once Vinoshipper ships',
+  /** The catalogue check reads the active products and their variants' SKUs. */
+  read_products: 'the catalogue check: active products and their variants’ SKUs',
 } as const;
 
 export type RequiredScope = keyof typeof REQUIRED_SCOPES;

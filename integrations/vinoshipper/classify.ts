@@ -254,7 +254,7 @@ export function checkCatalog(snapshot: OrderSnapshot, products: VinoshipperProdu
 }
 
 /** null when Vinoshipper does not say (untracked inventory): then only the PUT can tell. */
-function availableOf(product: VinoshipperProduct): number | null {
+export function availableOf(product: VinoshipperProduct): number | null {
   if (product.inventory?.soldOut) return 0;
   const amount = product.inventory?.amount;
   return typeof amount === 'number' ? Math.max(0, amount) : null;

@@ -2,7 +2,8 @@
 // answers; classify.ts decides what an answer means. Every failure leaves as a VinoshipperError.
 import { observeCall, type CallObserver, type CallOutcome } from '../call-observer';
 import { VinoshipperError, networkFailure, readAnswer, type VinoshipperErrorKind } from './classify';
-import { orderSchema, productListSchema, type VinoshipperOrder, type VinoshipperOrderRequest, type VinoshipperProduct } from './types';
+import { productIdentity, readProductPage } from './product-pages';
+import { orderSchema, productPageSchema, type VinoshipperOrder, type VinoshipperOrderRequest, type VinoshipperProduct } from './types';
 
 export interface VinoshipperClientOptions {
   /** e.g. https://vinoshipper.com/api/v3/p (no trailing slash needed). */
@@ -15,6 +16,11 @@ export interface VinoshipperClientOptions {
 }
 
 type Method = 'GET' | 'PUT' | 'POST';
+
+/** Products asked for per page; a shorter page is the last (unless the answer says otherwise). */
+export const PRODUCTS_PAGE_SIZE = 25;
+/** A list that never ends is a misunderstanding of the API, not a catalogue: stop and say so. */
+const MAX_PRODUCT_PAGES = 400;
 
 export class VinoshipperClient {
   private readonly apiUrl: string;
@@ -30,14 +36,42 @@ export class VinoshipperClient {
   }
 
   /**
-   * The producer's catalogue. The path is UNCONFIRMED: only `GET /products/{id}` appears in
-   * third-party code, and whether the list is paged is unknown.
+   * The producer's whole catalogue. The path is UNCONFIRMED (only `GET /products/{id}` appears in
+   * third-party code), and so is its paging: this asks for `limit`/`offset` pages and follows a next
+   * link, a total or a has-more flag when the answer has one; a bare array shorter than a page is the
+   * end, and so is a page with nothing new (a server that ignores the offset).
    */
   async listProducts(): Promise<VinoshipperProduct[]> {
-    return this.observed('GET /products', async () => {
-      const { operation, status, text } = await this.send('GET', '/products');
-      return readAnswer(operation, status, text, productListSchema, 'configuration');
-    });
+    const products: VinoshipperProduct[] = [];
+    const seen = new Set<string>();
+    let offset = 0;
+    let target = productsPath(0);
+    for (let pages = 1; ; pages++) {
+      if (pages > MAX_PRODUCT_PAGES) {
+        throw new VinoshipperError('configuration', `Vinoshipper's product list did not end after ${MAX_PRODUCT_PAGES} pages`, { code: 'ENDLESS_LIST' });
+      }
+      // Each page is one call for the metrics.
+      const page = await this.observed('GET /products', async () => {
+        const { operation, status, text } = await this.send('GET', target);
+        return readProductPage(readAnswer(operation, status, text, productPageSchema, 'configuration'));
+      });
+      const fresh = page.items.filter((p) => {
+        const id = productIdentity(p);
+        if (seen.has(id)) return false;
+        seen.add(id);
+        return true;
+      });
+      products.push(...fresh);
+      offset += page.items.length;
+      if (!fresh.length || page.more === false) break;
+      if (page.nextLink) {
+        target = this.sameOrigin(page.nextLink);
+        continue;
+      }
+      if (page.total !== null ? offset >= page.total : page.more !== true && page.items.length < PRODUCTS_PAGE_SIZE) break;
+      target = productsPath(offset);
+    }
+    return products;
   }
 
   /** Creates or updates the order under our own number: the documented idempotent re-submission. */
@@ -72,10 +106,23 @@ export class VinoshipperClient {
     );
   }
 
+  /** A next link, as an absolute URL on the API's own origin: credentials never go to another host. */
+  private sameOrigin(link: string): string {
+    const url = new URL(link, `${this.apiUrl}/`);
+    if (url.origin !== new URL(this.apiUrl).origin) {
+      throw new VinoshipperError('configuration', `Vinoshipper's product list links to another host (${url.origin}); not following it`, {
+        code: 'FOREIGN_LINK',
+      });
+    }
+    return url.href;
+  }
+
+  /** `path` below the API URL, or an absolute URL on its origin (a next link). */
   private async send(method: Method, path: string, body?: unknown): Promise<{ operation: string; status: number; text: string }> {
-    const operation = `${method} ${decodeURIComponent(path)}`;
+    const url = /^https?:\/\//.test(path) ? path : `${this.apiUrl}${path}`;
+    const operation = `${method} ${decodeURIComponent(url.startsWith(this.apiUrl) ? url.slice(this.apiUrl.length) : url)}`;
     try {
-      const res = await fetch(`${this.apiUrl}${path}`, {
+      const res = await fetch(url, {
         method,
         headers: {
           Authorization: this.authorization,
@@ -103,6 +150,10 @@ const OUTCOMES: Record<VinoshipperErrorKind, CallOutcome> = {
 
 function outcomeOf(err: unknown): CallOutcome {
   return err instanceof VinoshipperError ? OUTCOMES[err.kind] : 'unavailable';
+}
+
+function productsPath(offset: number): string {
+  return `/products?limit=${PRODUCTS_PAGE_SIZE}&offset=${offset}`;
 }
 
 function orderPath(orderNumber: string): string {

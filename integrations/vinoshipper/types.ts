@@ -102,6 +102,35 @@ export const productSchema = z.looseObject({
 
 export const productListSchema = z.array(productSchema);
 
+/**
+ * One answer of the product list. Whether it is paged, and how, is UNCONFIRMED: a bare array is
+ * accepted, and so is an envelope with the usual list key and paging fields (a next link, a total,
+ * a has-more flag).
+ */
+export const productPageSchema = z.union([
+  productListSchema,
+  z
+    .looseObject({
+      products: productListSchema.nullish(),
+      items: productListSchema.nullish(),
+      data: productListSchema.nullish(),
+      content: productListSchema.nullish(),
+      results: productListSchema.nullish(),
+      next: text,
+      nextPage: z.union([z.string(), z.number()]).nullish(),
+      links: z.looseObject({ next: text }).nullish(),
+      total: z.number().nullish(),
+      totalCount: z.number().nullish(),
+      totalElements: z.number().nullish(),
+      hasMore: z.boolean().nullish(),
+      last: z.boolean().nullish(),
+    })
+    .refine((page) => PRODUCT_LIST_KEYS.some((key) => Array.isArray(page[key])), { message: 'no product list in the answer' }),
+]);
+export const PRODUCT_LIST_KEYS = ['products', 'items', 'data', 'content', 'results'] as const;
+
+export type VinoshipperProductPage = z.infer<typeof productPageSchema>;
+
 export type VinoshipperProduct = z.infer<typeof productSchema>;
 
 /** Error bodies: third-party clients read `message` or `error`; the rest is UNCONFIRMED. */

@@ -37,15 +37,23 @@ export function recentOutput(): string {
 
 /**
  * A fresh stack: Temporal (the dev server, or the server on its own PostgreSQL cluster), sandbox,
- * worker and API, each its own process. The sandbox keeps its
- * state in memory (no state file rewritten every 200 ms as the store grows), and the reconciliation
- * schedule is paused so that a catch-up run does not land at a random point of a measurement.
+ * worker and API, each its own process. The sandbox keeps its state in memory (no state file
+ * rewritten every 200 ms as the store grows), and the reconciliation, catalogue check and daily
+ * digest schedules are off so that no run lands at a random point of a measurement. Emails go one
+ * per order (ALERT_MODE=per_order), as in the earlier runs, so the parked orders' numbers compare.
  */
 export async function startStack(choice: StackChoice, built: Built): Promise<LocalStack> {
   const stack = await LocalStack.start({
     backend: choice.backend,
     persistent: choice.temporal === 'file',
-    env: { SANDBOX_STATE_FILE: '', RECONCILE_ENABLED: 'false', VINOSHIPPER_RATE_LIMIT: '1000' },
+    env: {
+      SANDBOX_STATE_FILE: '',
+      RECONCILE_ENABLED: 'false',
+      CATALOG_CHECK_ENABLED: 'false',
+      DAILY_DIGEST_ENABLED: 'false',
+      ALERT_MODE: 'per_order',
+      VINOSHIPPER_RATE_LIMIT: '1000',
+    },
     nodeArgs:
       choice.runtime === 'built'
         ? { worker: [...choice.workerNodeOptions, built.worker], api: [built.api] }

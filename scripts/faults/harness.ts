@@ -28,8 +28,17 @@ export interface Check {
   what: string;
 }
 
-/** Every run turns reconciliation off: a lost webhook must not be caught up behind the fault's back. */
-export const BASE_ENV: Record<string, string> = { RECONCILE_ENABLED: 'false' };
+/**
+ * Every run turns reconciliation off: a lost webhook must not be caught up behind the fault's back.
+ * The runs count emails per order (ALERT_MODE=per_order), and no scheduled catalogue check or daily
+ * digest adds its own calls and emails to what a run counts.
+ */
+export const BASE_ENV: Record<string, string> = {
+  RECONCILE_ENABLED: 'false',
+  ALERT_MODE: 'per_order',
+  CATALOG_CHECK_ENABLED: 'false',
+  DAILY_DIGEST_ENABLED: 'false',
+};
 
 export class DeadlineExceeded extends Error {}
 

@@ -60,7 +60,7 @@ async function main(): Promise<number> {
 
   const startedAt = Date.now();
   console.log(
-    `Fault-injection runs on the ${backend === 'postgres' ? 'Temporal server on PostgreSQL' : 'Temporal dev server'}${short ? ' (--short: 20-order batches)' : ' (100-order batches)'}: ${runs.length} of ${applicable.length}. Every stack runs with RECONCILE_ENABLED=false, so no order is caught up behind a fault's back.`,
+    `Fault-injection runs on the ${backend === 'postgres' ? 'Temporal server on PostgreSQL' : 'Temporal dev server'}${short ? ' (--short: 20-order batches)' : ' (100-order batches)'}: ${runs.length} of ${applicable.length}. Every stack runs with RECONCILE_ENABLED=false, so no order is caught up behind a fault's back, and ALERT_MODE=per_order, so emails are counted per order.`,
   );
   const outcomes: Outcome[] = [];
   for (const [i, run] of runs.entries()) {

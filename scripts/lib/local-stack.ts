@@ -13,7 +13,6 @@ import { tsToMs } from '@temporalio/common/lib/time';
 import { loadConfig, type Config } from '../../config';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 import { createDataConverter } from '../../temporal/data-converter';
-import { ShopSettings } from '../../temporal/shop-settings';
 import { workerProcessEnv } from '../../worker/memory';
 import { projectRoot, temporalCli } from '../temporal-binaries';
 import { temporalServerBinaries } from '../temporal-server/binaries';
@@ -106,7 +105,6 @@ export class LocalStack {
     const stack = new LocalStack(dir, env, loadConfig(env), opts);
     try {
       await stack.startTemporal(temporalPort);
-      await stack.install();
       for (const part of opts.parts ?? ['sandbox', 'worker', 'api']) await stack.startPart(part);
     } catch (err) {
       await stack.stop(); // a part that did not come up leaves no other part running
@@ -128,19 +126,6 @@ export class LocalStack {
       (connection) => new Client({ connection, namespace: this.config.temporal.namespace, dataConverter: createDataConverter(this.config.codec) }),
     );
     return this.clientPromise;
-  }
-
-  /**
-   * The app is installed before any order arrives, as in a shop: the install time is the sync
-   * cut-off, so an order placed in the sandbox before the first webhook would otherwise be skipped.
-   */
-  private async install(): Promise<void> {
-    const { shopify, temporal, orders } = this.config;
-    await new ShopSettings(await this.client(), {
-      shopDomain: shopify.shopDomain,
-      taskQueue: temporal.taskQueue,
-      syncEnabledByDefault: orders.syncEnabled,
-    }).ensure();
   }
 
   pid(part: PartName): number | undefined {

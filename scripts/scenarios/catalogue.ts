@@ -1,7 +1,10 @@
 // The rehearsable scenarios: the seed's failure scenarios (docs "Handling Failed or Blocked
-// Orders"), each played the way it happens in a shop, plus the happy ending and a cancellation.
+// Orders"), each played the way it happens in a shop, plus the happy ending, a cancellation, and
+// the two early warnings: one email for a club release stuck on one SKU, and the catalogue check.
 // The names are part of the product (README, `npm run scenario -- <name>`): keep them.
-import { CABERNET, minutes, type Rehearsal } from './rehearsal';
+import { CATALOG_CHECK_ON_DEMAND_ID, alertDigestWorkflowId, type CatalogCheckReport, type SkuMismatch } from '../../domain';
+import type { PlacedOrder } from '../../sandbox/driver';
+import { CABERNET, RehearsalProblem, minutes, type Rehearsal } from './rehearsal';
 
 export interface Scenario {
   name: string;
@@ -11,12 +14,19 @@ export interface Scenario {
   seed: string;
   /** Plays it; returns how the order ended, for the summary table. Throws when it did not end as expected. */
   run(r: Rehearsal): Promise<string>;
+  /** The alert mode the stack must run with (checked by the rehearsal itself; recordings start such a stack). */
+  alertMode?: 'grouped';
+  /** Shop-level workflows it drives besides its order (for the recorded histories). */
+  workflows?: (shopDomain: string) => string[];
 }
 
 const TYPO_SKU = 'CAB-2021-75O';
 const PINOT = 'PINOT-2022-750';
 const TRACKING = '1Z999AA10123456784';
 const OUTAGE_CALLS = 100;
+const CLUB_SKU = 'CLUB-RED-2024';
+const CLUB_ORDERS = 20;
+const MALBEC = { sku: 'MALBEC-2022-750', title: 'Reserve Malbec 2022' };
 
 export const SCENARIOS: Scenario[] = [
   {
@@ -278,6 +288,123 @@ export const SCENARIOS: Scenario[] = [
       });
     },
   },
+  {
+    name: 'club-release',
+    summary: `A club release with a SKU Vinoshipper does not know: ${CLUB_ORDERS} orders stuck, one email naming them all.`,
+    seed: 'Scenario 1 at scale — the product doesn’t exist in Vinoshipper, for every order of a club release (ALERT_MODE=grouped).',
+    alertMode: 'grouped',
+    workflows: (shopDomain) => [alertDigestWorkflowId(shopDomain)],
+    async run(r) {
+      await r.step('Checking that cellarhand groups its alerts (ALERT_MODE=grouped, the default)', async (say) => {
+        const alerts = await r.shop.alerts();
+        if (alerts.mode !== 'grouped') {
+          throw new RehearsalProblem(
+            'The stack runs with ALERT_MODE=per_order: this rehearsal shows grouped alerts. Start it with ALERT_MODE=grouped (the default).',
+          );
+        }
+        say(`Alerts of one cause are collected for ${minutes(alerts.windowMs)} (ALERT_GROUP_WINDOW), then sent as one email.`);
+      });
+      const before = (await r.shop.emails()).length;
+      const orders = await r.step(`Placing ${CLUB_ORDERS} club orders of ${CLUB_SKU}, a wine not yet added in Vinoshipper`, async (say) => {
+        const placed: PlacedOrder[] = [];
+        for (let i = 0; i < CLUB_ORDERS; i++)
+          placed.push(await r.shop.placeOrder({ line_items: [{ sku: CLUB_SKU, quantity: 2, price: '55.00' }], tags: ['club'] }));
+        r.current = placed[placed.length - 1];
+        say(`Shopify orders ${placed[0].name} to ${placed[placed.length - 1].name}; each arrives as an orders/create webhook.`);
+        return placed;
+      });
+      await r.step('Waiting for cellarhand to flag each order and hand its alert to the shop’s alert digest', async (say) => {
+        for (const order of orders) {
+          await r.waitForOrder(
+            order,
+            'product_missing with its alert queued',
+            (v) => v.issue?.type === 'product_missing' && v.timeline.some((e) => e.event === 'alert_queued'),
+          );
+        }
+        const pending = (await r.shop.alerts()).groups.find((g) => g.pendingOrders.includes(orders[0].name));
+        say(`All ${CLUB_ORDERS} are needs_attention / product_missing; no email yet (${(await r.shop.emails()).length - before} sent).`);
+        if (pending) say(`The digest holds them under one cause (“${pending.description}”), email due ${pending.sendsAt}.`);
+      });
+      const mail = await r.step('Waiting for the one email', async (say) => {
+        const windowMs = (await r.shop.alerts()).windowMs;
+        if (windowMs > r.opts.stepTimeoutMs / 2) {
+          say(`The window is ${minutes(windowMs)}; the rehearsal asks the digest to send now (POST /api/alerts/send-now), as an operator can.`);
+          await r.shop.sendAlertsNow();
+        }
+        const found = await r.pollFor(orders[0], `one email naming all ${CLUB_ORDERS} orders`, async () =>
+          (await r.shop.emails()).slice(before).find((e) => orders.every((o) => e.text.includes(`${o.name}:`))),
+        );
+        const sent = (await r.shop.emails())
+          .slice(before)
+          .filter((e) => orders.some((o) => e.text.includes(`${o.name}:`) || e.subject.includes(`Order ${o.name}:`)));
+        say(`Email to the merchant: “${found.subject}”, naming all ${CLUB_ORDERS} orders, with the details, the suggested steps and a link to each.`);
+        if (sent.length !== 1) throw new Error(`expected exactly one email about the ${CLUB_ORDERS} orders, the sandbox received ${sent.length}`);
+        return found;
+      });
+      await r.step(
+        `Correction (seed: “Confirm the product exists in Vinoshipper”): adding ${CLUB_SKU} in Vinoshipper, then sending “retry” for each order`,
+        async (say) => {
+          r.onRestore(`the Vinoshipper product ${CLUB_SKU}`, () => r.shop.deleteProduct(CLUB_SKU));
+          await r.shop.setProduct(CLUB_SKU, { name: 'Club Red 2024', inventory: CLUB_ORDERS * 2 });
+          say(
+            `cellarhand would look again by itself every ${minutes(r.opts.issueRecheckIntervalMs)} (RECHECK_BACKOFF, first step); the rehearsal sends “retry” instead.`,
+          );
+          for (const order of orders) await r.shop.retry(order.id);
+        },
+      );
+      return r.step(`Waiting for all ${CLUB_ORDERS} orders to reach Vinoshipper`, async (say) => {
+        for (const order of orders) await r.waitForStatus(order, 'submitted');
+        const told = await r.shop.status(orders[0].id);
+        const note = told.timeline.find((e) => e.event === 'merchant_told');
+        if (note) say(`Each order’s timeline records it: “${note.message}”`);
+        say(`${CLUB_ORDERS} orders submitted after one email (${mail.subject.split(':')[0]}).`);
+        return `${CLUB_ORDERS} orders, 1 email, all submitted`;
+      });
+    },
+  },
+  {
+    name: 'catalogue-mismatch',
+    summary: 'The catalogue check finds a Shopify SKU Vinoshipper lacks before any order; fixed in Vinoshipper, then resolved.',
+    seed: 'Before Scenario 1 — the SKU mismatch (the most frequent sync failure) caught by the catalogue check, before an order fails on it.',
+    workflows: () => [CATALOG_CHECK_ON_DEMAND_ID],
+    async run(r) {
+      await r.step(`The merchant adds “${MALBEC.title}” (SKU ${MALBEC.sku}) in Shopify, but not yet in Vinoshipper`, async () => {
+        r.onRestore(`the Shopify product ${MALBEC.sku}`, () => r.shop.deleteShopifyProduct(MALBEC.sku));
+        await r.shop.setShopifyProduct(MALBEC.sku, { title: MALBEC.title });
+      });
+      await r.step('Running the catalogue check now (POST /api/catalog/check; the schedule runs it every CATALOG_CHECK_INTERVAL)', async (say) => {
+        const report = await checkNow(r);
+        const found = report.mismatches.find((m) => m.sku === MALBEC.sku);
+        if (!found) throw new Error(`expected the check to report ${MALBEC.sku}; it found: ${report.summary}`);
+        say(report.summary);
+        say(describeMismatch(found));
+        if (report.newKeys.includes(found.key)) {
+          const mail = await r.shop.poll('the catalogue check email', async () => (await r.shop.emails()).find((e) => e.text.includes(MALBEC.sku)) ?? null);
+          say(`Email to the merchant: “${mail.subject}”`);
+        } else {
+          say('(Reported by an earlier check already: not emailed again.)');
+        }
+      });
+      await r.step(`Correction: adding ${MALBEC.sku} in Vinoshipper`, async () => {
+        r.onRestore(`the Vinoshipper product ${MALBEC.sku}`, () => r.shop.deleteProduct(MALBEC.sku));
+        await r.shop.setProduct(MALBEC.sku, { name: MALBEC.title, inventory: 60 });
+      });
+      await r.step('Running the catalogue check again', async (say) => {
+        const report = await checkNow(r);
+        say(report.summary);
+        if (!report.resolved.some((m) => m.sku === MALBEC.sku))
+          throw new Error(`expected ${MALBEC.sku} to be reported resolved; the check said: ${report.summary}`);
+        say(`${MALBEC.sku} is marked resolved.`);
+      });
+      const order = await r.step(`Placing an order for 1 bottle of ${MALBEC.sku}`, (say) =>
+        r.placeOrder({ line_items: [{ sku: MALBEC.sku, quantity: 1, price: '39.00' }] }, say),
+      );
+      return r.step('Waiting for cellarhand to sync it: no order ever failed on the mismatch', async (say) => {
+        const view = await r.waitForStatus(order, 'submitted');
+        return r.reportFinal(order, view, say);
+      });
+    },
+  },
 ];
 
 async function blockCalifornia(r: Rehearsal): Promise<void> {
@@ -298,4 +425,22 @@ async function restoreFaults(r: Rehearsal, before: Awaited<ReturnType<Rehearsal[
 
 function lines(products: Array<{ sku: string; quantity: number }>): string {
   return products.map((p) => `${p.quantity} × ${p.sku}`).join(', ');
+}
+
+/** Runs the catalogue check and waits until it is the latest completed one (the next compares with it). */
+async function checkNow(r: Rehearsal): Promise<CatalogCheckReport> {
+  const answer = await r.shop.runCatalogCheck(Math.ceil(r.opts.stepTimeoutMs / 1000));
+  const report = answer.report;
+  if (!report) throw new Error('the catalogue check took longer than the step timeout');
+  await r.shop.poll('the check to be the latest', async () => ((await r.shop.latestCatalogCheck()).latest?.checkedAt === report.checkedAt ? true : null));
+  return report;
+}
+
+function describeMismatch(m: SkuMismatch): string {
+  const product = m.variants.map((v) => v.productTitle).join(', ');
+  const hint = m.nearMatch ? `; Vinoshipper has “${m.nearMatch.sku}” (differs only in ${m.nearMatch.differsIn})` : '';
+  const stuck = m.blockedOrders.length
+    ? `; orders already stuck: ${m.blockedOrders.map((o) => o.shopifyOrderName).join(', ')}`
+    : '; no order is stuck on it yet';
+  return `Found: ${m.kind.replace(/_/g, ' ')} — SKU ${m.sku} (${product})${hint}${stuck}.`;
 }

@@ -89,7 +89,7 @@ test('the app uninstalled from the store', async () => {
 });
 
 test('a missing scope', async () => {
-  await request('PATCH', `${stack.sandboxUrl}/sandbox/shopify/app`, { scopes: ['write_orders'] });
+  await request('PATCH', `${stack.sandboxUrl}/sandbox/shopify/app`, { scopes: ['write_orders', 'read_products'] });
   const rows = await runDoctor(env());
   expect(failedChecks(rows)).toEqual(['Shopify access scopes']);
   expect(row(rows, 'Shopify access scopes').detail).toMatch(/missing write_merchant_managed_fulfillment_orders/);

@@ -86,7 +86,11 @@ beforeAll(async () => {
       SHOPIFY_ADMIN_API_URL: `${vendorsUrl}/shopify`,
       VINOSHIPPER_API_URL: `${vendorsUrl}/vinoshipper/api/v3/p`,
       RESEND_BASE_URL: `${vendorsUrl}/resend`,
+      // Per-order emails, so the order's issue email is the failing call; no other schedule runs.
+      ALERT_MODE: 'per_order',
       RECONCILE_ENABLED: 'false',
+      CATALOG_CHECK_ENABLED: 'false',
+      DAILY_DIGEST_ENABLED: 'false',
       WORKER_METRICS_PORT: String(metricsPort),
       ORDER_METRICS_INTERVAL: '1s',
     },
@@ -97,7 +101,8 @@ beforeAll(async () => {
   worker.stderr!.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
   await waitFor('the worker to be ready', async () => (await fetch(`${metricsUrl}/ready`)).ok);
 
-  const config = loadConfig({ NODE_ENV: 'test', TEMPORAL_TASK_QUEUE: taskQueue });
+  // The fixture order was placed in 2025, before this install: a cut-off before it lets it be sent.
+  const config = loadConfig({ NODE_ENV: 'test', TEMPORAL_TASK_QUEUE: taskQueue, ALERT_MODE: 'per_order', SYNC_ORDERS_CREATED_AFTER: '2025-01-01' });
   const orders = new OrderWorkflows(env.client, { shopDomain: config.shopify.shopDomain, taskQueue, settings: config.orders });
   await orders.deliverSnapshot(orderSnapshot({ shopifyOrderId: '5000000777', name: '#1777', orderNumber: 1777 }));
 });

@@ -67,6 +67,48 @@ test('every bad variable is named in one message', () => {
   expect((error as ConfigError).problems).toHaveLength(5);
 });
 
+test('alerts and the catalogue check: grouped, a 10-minute window, the digest at 08:00 Los Angeles time, a check every 6 h', () => {
+  const config = loadConfig({});
+  expect(config.alerts).toEqual({
+    mode: 'grouped',
+    groupWindowMs: 600_000,
+    dailyDigest: { enabled: true, hour: 8, minute: 0, timeZone: 'America/Los_Angeles' },
+  });
+  expect(config.orders.alertMode).toBe('grouped');
+  expect(config.catalogCheck).toEqual({ enabled: true, intervalMs: 6 * 3_600_000 });
+  const custom = loadConfig({
+    ALERT_MODE: 'per_order',
+    ALERT_GROUP_WINDOW: '30s',
+    DAILY_DIGEST_TIME: '17:45',
+    DAILY_DIGEST_TIMEZONE: 'Europe/Paris',
+    DAILY_DIGEST_ENABLED: 'false',
+  });
+  expect(custom.orders.alertMode).toBe('per_order');
+  expect(custom.alerts).toEqual({ mode: 'per_order', groupWindowMs: 30_000, dailyDigest: { enabled: false, hour: 17, minute: 45, timeZone: 'Europe/Paris' } });
+});
+
+test('bad alert and catalogue settings are each named', () => {
+  let error: unknown;
+  try {
+    loadConfig({
+      ALERT_MODE: 'batched',
+      ALERT_GROUP_WINDOW: '2d',
+      DAILY_DIGEST_TIME: '8am',
+      DAILY_DIGEST_TIMEZONE: 'Napa/Valley',
+      CATALOG_CHECK_INTERVAL: '10s',
+    });
+  } catch (err) {
+    error = err;
+  }
+  expect((error as ConfigError).problems).toEqual([
+    'ALERT_MODE: must be grouped or per_order',
+    'ALERT_GROUP_WINDOW: must be between 1s and 24h',
+    'DAILY_DIGEST_TIME: must be a local time such as 08:00 (24-hour clock)',
+    'DAILY_DIGEST_TIMEZONE: must be an IANA time zone such as America/Los_Angeles',
+    'CATALOG_CHECK_INTERVAL: must be at least 1m',
+  ]);
+});
+
 test('an empty required value is named', () => {
   expect(() => loadConfig({ VINOSHIPPER_API_SECRET: '   ' })).toThrow(/VINOSHIPPER_API_SECRET: must not be empty/);
 });

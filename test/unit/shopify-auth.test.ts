@@ -91,7 +91,7 @@ test('the grant reports the scopes and the expiry Shopify gave', async () => {
   await setApp({ tokenLifetime: '2h' });
   const before = Date.now();
   const granted = await tokens().grant();
-  expect(granted.scopes).toEqual(['write_orders', 'write_merchant_managed_fulfillment_orders']);
+  expect(granted.scopes).toEqual(['write_orders', 'write_merchant_managed_fulfillment_orders', 'read_products']);
   expect(granted.expiresAt).toBeGreaterThanOrEqual(before + 2 * 3_600_000 - 1_000);
 });
 
@@ -181,7 +181,7 @@ test('the store also takes the grant as JSON, the way Shopify’s Node library s
   expect(res.status).toBe(200);
   expect(res.body).toEqual({
     access_token: expect.stringMatching(/^shpat_/),
-    scope: 'write_orders,write_merchant_managed_fulfillment_orders',
+    scope: 'write_orders,write_merchant_managed_fulfillment_orders,read_products',
     expires_in: 86400,
   });
 });

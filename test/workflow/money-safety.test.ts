@@ -73,6 +73,7 @@ describe('3 · orders that must never be sent are not sent', () => {
     ['voided', { financialStatus: 'voided' }, /voided/],
     ['cancelled', { cancelledAt: '2026-12-01T10:05:00.000Z' }, /cancelled in shopify before cellarhand saw it/],
     ['placed before the cut-off', { createdAt: '2025-06-01T10:00:00.000Z', processedAt: '2025-06-01T10:00:00.000Z' }, /before the sync cut-off/],
+    ['imported with its original date (processed_at) before the cut-off', { processedAt: '2025-06-01T10:00:00.000Z' }, /before the sync cut-off/],
   ];
   test.each(cases)('%s', async (_name, changes, reason) => {
     const order = orderSnapshot(changes);

@@ -4,7 +4,7 @@
 // Each compensation runs once, whatever signals repeat.
 import type { OrderRequestAnswer, PersonRequest } from '../../domain';
 import type { OrderContext } from './context';
-import { failureMessage } from './failures';
+import { failureMessage } from '../failures';
 import { by } from './requests';
 
 /** The order is closing from now on; with no PUT ever attempted there is nothing to cancel in Vinoshipper. */

@@ -13,7 +13,7 @@ import {
   type OrderWorkflowInput,
 } from '../../domain';
 import { orderActivities, type OrderActivityProxies } from './activities';
-import { failureMessage } from './failures';
+import { failureMessage } from '../failures';
 import { OrderRecord } from './record';
 import { Requests } from './requests';
 import { fullFingerprint, relevantFingerprint } from './snapshot';

@@ -4,12 +4,31 @@
 // written back to the Shopify order.
 import { FAILURE_TYPES, type IssueType } from '../../domain';
 import type { OrderContext } from './context';
-import { failureMessage, failureType, isCredentialsFailure, unreachableDetails } from './failures';
-import { relevantFingerprint } from './snapshot';
+import { failureMessage, failureType, isCredentialsFailure, unreachableDetails } from '../failures';
+import { paymentDecision, relevantFingerprint } from './snapshot';
 import { followVinoshipperOrder, refreshFromVinoshipper } from './watching';
 
 /** Issues that only concern getting the order into Vinoshipper: a successful PUT ends them. */
 const SUBMISSION_ISSUES: IssueType[] = ['product_missing', 'inventory_unavailable', 'vinoshipper_unreachable', 'vinoshipper_order_missing'];
+
+/** Scenario 1's gate: only a paid order goes to Vinoshipper; a waiting one is reminded about, never forgotten. */
+export async function sendWhenPaid(o: OrderContext): Promise<void> {
+  const { record } = o;
+  if (paymentDecision(o.snapshot, o.settings) === 'wait') {
+    if (record.paymentWaitSince === null) {
+      record.paymentWaitSince = Date.now();
+      record.note('awaiting_payment', `Waiting for Shopify to report the order paid (it is “${o.snapshot.financialStatus}”) before sending it to Vinoshipper.`);
+    }
+    return;
+  }
+  if (record.paymentWaitSince !== null) {
+    record.paymentWaitSince = null;
+    record.note('order_paid', 'Shopify reports the order paid.');
+    if (record.issue?.type === 'payment_pending') record.closeIssue('the order was paid');
+    if (record.status === 'needs_attention' && !record.issue) record.setStatus('syncing');
+  }
+  await submitToVinoshipper(o);
+}
 
 export async function submitToVinoshipper(o: OrderContext): Promise<void> {
   const { record, snapshot } = o;

@@ -5,7 +5,7 @@
 import type { IssueType, VinoshipperOrderView } from '../../domain';
 import type { OrderContext } from './context';
 import type { RoundNews } from './requests';
-import { failureMessage, isCredentialsFailure, unreachableDetails } from './failures';
+import { failureMessage, isCredentialsFailure, unreachableDetails } from '../failures';
 import { relevantFingerprint } from './snapshot';
 import { submitToVinoshipper, writeBack } from './submission';
 

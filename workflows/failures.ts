@@ -1,6 +1,6 @@
-// Reading what an activity's failure says, once for every step of the order workflow.
+// Reading what an activity's failure says, once for every workflow.
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import { FAILURE_TYPES } from '../../domain';
+import { FAILURE_TYPES } from '../domain';
 
 /** The `ApplicationFailure.type` an activity threw (activities/failures.ts), if any. */
 export function failureType(err: unknown): string | undefined {
