@@ -24,8 +24,8 @@ const CACHED_BUNDLES_KEPT = 5;
 type Log = (message: string) => void;
 const quietBundler = (warn: Log) => ({ log: () => {}, trace: () => {}, debug: () => {}, info: () => {}, warn, error: warn });
 
-/** A hash of every file the bundle is built from, and of the SDK versions that build it. */
-export function workflowSourceHash(): string {
+/** A hash of every file the bundle is built from (under `tree`: this one, or a copy in a test), and of the SDK versions that build it. */
+export function workflowSourceHash(tree: string = TREE): string {
   const hash = createHash('sha256');
   const files: string[] = [FAILURE_CONVERTER_PATH];
   const visit = (dir: string) => {
@@ -35,8 +35,8 @@ export function workflowSourceHash(): string {
       else if (/\.(ts|js)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) files.push(full);
     }
   };
-  for (const dir of SOURCE_DIRS) visit(path.join(TREE, dir));
-  for (const file of files.sort()) hash.update(path.relative(TREE, file)).update('\0').update(readFileSync(file)).update('\0');
+  for (const dir of SOURCE_DIRS) visit(path.join(tree, dir));
+  for (const file of files.sort()) hash.update(path.relative(tree, file)).update('\0').update(readFileSync(file)).update('\0');
   for (const pkg of SDK_PACKAGES) {
     const { version } = JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string };
     hash.update(`${pkg}@${version}\0`);
