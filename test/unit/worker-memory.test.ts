@@ -1,6 +1,8 @@
 // The worker's memory settings (worker/memory.ts): the heap limits the launchers give node, and the
 // sticky cache that follows the heap the worker actually runs with.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import v8 from 'node:v8';
 import { loadConfig } from '../../config';
 import { stickyCacheSize, WORKER_HEAP_LIMIT_MB, workerProcessEnv } from '../../worker/memory';
@@ -58,4 +60,14 @@ describe('stickyCacheSize', () => {
     expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '1' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS/);
     expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: 'lots' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS/);
   });
+});
+
+test('the Docker image and docker-compose.yml start the worker with the same heap flags', () => {
+  const flags = workerProcessEnv({}).NODE_OPTIONS.split(' ');
+  const root = path.join(__dirname, '..', '..');
+  const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+  expect(dockerfile).toContain(`CMD ["node", ${flags.map((f) => `"${f}"`).join(', ')}, "dist/worker/main.js"]`);
+  expect(dockerfile).toContain(`ENV MALLOC_ARENA_MAX=${workerProcessEnv({}).MALLOC_ARENA_MAX}`);
+  const compose = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
+  expect(compose).toContain(`command: ['node', ${flags.map((f) => `'${f}'`).join(', ')}, 'dist/worker/main.js']`);
 });
