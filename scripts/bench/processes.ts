@@ -52,7 +52,9 @@ export async function startStack(choice: StackChoice, built: Built): Promise<Loc
       CATALOG_CHECK_ENABLED: 'false',
       DAILY_DIGEST_ENABLED: 'false',
       ALERT_MODE: 'per_order',
+      // The sandbox has no rate limit; at the default budgets (2/s) the parts would measure the budget (part 6 measures it).
       VINOSHIPPER_RATE_LIMIT: '1000',
+      RESEND_RATE_LIMIT: '1000',
     },
     nodeArgs:
       choice.runtime === 'built'
