@@ -281,6 +281,22 @@ export function renderTable(input: ReportInput): string {
       '—',
     ]);
   } else if (results.failures.ack) rows.push(['3 · Ack', '', `failed: ${results.failures.ack}`, 'p99 ≤ 50 ms; ≤ 2 × bare', 'not measured']);
+  if (ack) {
+    rows.push([
+      '3 · Ack at half capacity',
+      `our route at ${ack.halfCapacity.rate}/s (half of ${ack.capacitySource}) for ${ack.halfCapacity.durationSec} s, open loop`,
+      latencyCell(ack.halfCapacity),
+      'p99 ≤ 50 ms',
+      verdictOf('Webhook acknowledgement p99 ≤ 50 ms at half'),
+    ]);
+    rows.push([
+      '3 · Overload',
+      `our route offered ${ack.overload.rate}/s (twice its highest passing rate) for ${ack.overload.durationSec} s`,
+      `${ack.overload.failedStatuses['503'] ?? 0} × 503, **p99 to a 503 ${ms(ack.overload.rejectedLatency.p99)}**; ${ack.overload.ok2xx} × 2xx; ${ack.overload.errors} unanswered`,
+      '503 p99 ≤ 1 s',
+      verdictOf('Overload'),
+    ]);
+  }
   if (parked) {
     rows.push([
       '4 · Parked, memory',
@@ -299,22 +315,6 @@ export function renderTable(input: ReportInput): string {
       verdictOf('All parked orders resumed'),
     ]);
   } else if (results.failures.parked) rows.push(['4 · Parked', '', `failed: ${results.failures.parked}`, '< 400 MB; 60 s', 'not measured']);
-  if (ack) {
-    rows.push([
-      '3 · Ack at half capacity',
-      `our route at ${ack.halfCapacity.rate}/s (half of ${ack.capacitySource}) for ${ack.halfCapacity.durationSec} s, open loop`,
-      latencyCell(ack.halfCapacity),
-      'p99 ≤ 50 ms',
-      verdictOf('Webhook acknowledgement p99 ≤ 50 ms at half'),
-    ]);
-    rows.push([
-      '3 · Overload',
-      `our route offered ${ack.overload.rate}/s (twice its highest passing rate) for ${ack.overload.durationSec} s`,
-      `${ack.overload.failedStatuses['503'] ?? 0} × 503, **p99 to a 503 ${ms(ack.overload.rejectedLatency.p99)}**; ${ack.overload.ok2xx} × 2xx; ${ack.overload.errors} unanswered`,
-      '503 p99 ≤ 1 s',
-      verdictOf('Overload'),
-    ]);
-  }
   if (results.idle) {
     const { cost, days } = results.idle;
     rows.push([
@@ -340,6 +340,13 @@ export function renderTable(input: ReportInput): string {
       `peak **${o.vinoshipperPeakPerSec.toFixed(2)}/s** over 10 s, ${o.vinoshipperPeakOneSecond.toFixed(2)}/s over 1 s (${o.vinoshipperCalls} calls)`,
       `≤ ${o.budgetPerSec}/s`,
       verdictOf('Vinoshipper calls never'),
+    ]);
+    rows.push([
+      '6 · First order after ready',
+      'one order through the webhook route the moment the fresh stack is ready (worker polls, API `/ready`); delivery → visibility shows `submitted`',
+      o.firstOrderMs === null ? 'never reached `submitted`' : `**${secs(o.firstOrderMs)}**`,
+      '≤ 5 s',
+      o.firstOrderMs !== null && o.firstOrderMs <= 5_000 ? 'met' : 'not met',
     ]);
   } else if (results.failures.open) rows.push(['6 · Open orders', '', `failed: ${results.failures.open}`, '≤ 300 MB; ≤ budget', 'not measured']);
   const header = ['part', 'measured', 'result', 'target', 'verdict'];

@@ -267,7 +267,8 @@ export class LocalStack {
         return true;
       }
       case 'api':
-        return (await fetch(`${this.apiUrl}/health`)).ok;
+        // Ready, not only alive: it reaches Temporal (as npm start waits for before its banner).
+        return (await fetch(`${this.apiUrl}/ready`)).ok;
       case 'sandbox':
         return (await fetch(`${this.sandboxUrl}/sandbox/emails`)).ok;
       case 'worker': {
