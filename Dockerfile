@@ -1,5 +1,5 @@
 # One image for both processes; the command picks one:
-#   docker run cellarhand                          → node dist/worker/main.js (default)
+#   docker run cellarhand                          → node … dist/worker/main.js (default, heap capped)
 #   docker run cellarhand node dist/api/main.js    → the HTTP API
 # The sandbox and the Temporal binaries are for development and are not part of it.
 # Probes (no HEALTHCHECK here: the port depends on the command; docker-compose.yml and a platform's
@@ -12,6 +12,8 @@ COPY package.json package-lock.json ./
 # --ignore-scripts: no Temporal binaries (postinstall) in an image.
 RUN npm ci --ignore-scripts
 COPY . .
+# tsc into dist/, then the workflow code bundled once into dist/workflow-bundle.js: the worker loads
+# it instead of bundling at every start (worker/workflow-bundle.ts).
 RUN npm run build
 
 FROM node:20-slim
@@ -24,4 +26,7 @@ COPY --from=build /app/dist ./dist
 COPY shopify.app.toml ./
 USER node
 EXPOSE 3000 9464 9465
-CMD ["node", "dist/worker/main.js"]
+# The worker's memory, as `npm start` caps it (worker/memory.ts, workerProcessEnv): a 256 MB heap and
+# a small young generation (its sticky cache is sized to that heap), and few malloc arenas.
+ENV MALLOC_ARENA_MAX=2
+CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=2", "dist/worker/main.js"]

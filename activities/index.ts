@@ -80,10 +80,11 @@ export interface CellarhandActivities {
 
 /** The privacy and reconciliation activities use the worker's own Temporal client (activity context). */
 export function createActivities(clients: ExternalClients, config: Config): CellarhandActivities {
+  const aliases = createOrderAliasActivities(config);
   return {
     orders: {
       ...createShopifyActivities(clients.shopify),
-      ...createOrderAliasActivities(config),
+      ...aliases,
       ...createShopSettingsActivities(),
       ...createPrivacyActivities(clients.email, config),
       ...createReconciliationActivities(clients.shopify, config),
@@ -91,7 +92,8 @@ export function createActivities(clients: ExternalClients, config: Config): Cell
       ...createCatalogCheckActivities(clients, config),
       ...createDailyDigestActivities(clients.email, config),
     },
-    vinoshipper: createVinoshipperActivities(clients.vinoshipper, config.vinoshipper),
+    // The first PUT registers the order's Vinoshipper-number alias in the same activity.
+    vinoshipper: createVinoshipperActivities(clients.vinoshipper, config.vinoshipper, aliases),
     email: createEmailActivities(clients.email, config),
   };
 }

@@ -1,12 +1,31 @@
 // Activities that talk to Vinoshipper.
 import type { Config } from '../config';
-import type { CancelResult, CatalogCheck, OrderSnapshot, SubmissionResult, SubmitOrderInput, VinoshipperOrderView } from '../domain';
+import type { CancelResult, CatalogCheck, OrderAliasActivities, OrderSnapshot, SubmissionResult, SubmitOrderInput, VinoshipperOrderView } from '../domain';
 import type { VinoshipperClient } from '../integrations/vinoshipper/client';
 import { VinoshipperError, checkCatalog, classifyRejection, skuKey, toOrderView } from '../integrations/vinoshipper/classify';
 import { toVinoshipperOrder } from '../integrations/vinoshipper/mapping';
 import { classified } from './failures';
 
-export function createVinoshipperActivities(client: VinoshipperClient, config: Pick<Config['vinoshipper'], 'shippingRate'>) {
+export function createVinoshipperActivities(
+  client: VinoshipperClient,
+  config: Pick<Config['vinoshipper'], 'shippingRate'>,
+  aliases: Pick<OrderAliasActivities, 'registerVinoshipperOrderAlias'>,
+) {
+  /**
+   * The order's Vinoshipper-number alias, before its first PUT: Vinoshipper cannot send a webhook
+   * about an order before it has it, so the webhook always finds the alias. Best effort: a failure
+   * does not hold the order back (the safety-net looks still run), and the next PUT tries again.
+   */
+  async function registerAlias(input: SubmitOrderInput): Promise<boolean | undefined> {
+    if (!input.aliasFor) return undefined;
+    try {
+      await aliases.registerVinoshipperOrderAlias({ vinoshipperOrderNumber: input.vinoshipperOrderNumber, orderWorkflowId: input.aliasFor });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** The catalogue's opinion, or null when it cannot give one (advisory: never blocks a submission). */
   async function consultCatalog(snapshot: OrderSnapshot): Promise<CatalogCheck | null> {
     try {
@@ -24,6 +43,8 @@ export function createVinoshipperActivities(client: VinoshipperClient, config: P
      * already reserved) leaves the refusal as Vinoshipper gave it.
      */
     async submitOrderToVinoshipper(input: SubmitOrderInput): Promise<SubmissionResult> {
+      const aliasRegistered = await registerAlias(input);
+      const alias = aliasRegistered === undefined ? {} : { aliasRegistered };
       const body = toVinoshipperOrder(input.snapshot, {
         vinoshipperOrderNumber: input.vinoshipperOrderNumber,
         dateOfBirthAttribute: input.dateOfBirthAttribute,
@@ -32,15 +53,15 @@ export function createVinoshipperActivities(client: VinoshipperClient, config: P
       return classified(async () => {
         try {
           const order = await client.upsertOrder(input.vinoshipperOrderNumber, body);
-          return { kind: 'submitted', order: toOrderView(order) };
+          return { kind: 'submitted', order: toOrderView(order), ...alias };
         } catch (err) {
           if (!(err instanceof VinoshipperError) || err.kind !== 'rejected') throw err;
           const { vague, ...refusal } = classifyRejection(err);
           const named = vague && !input.inVinoshipper ? await consultCatalog(input.snapshot) : null;
           if (named && !named.ok) {
-            return { kind: 'rejected', issueType: named.issueType, details: `${named.details}\n(${refusal.details})`, causeKey: skuKey(named.skus) };
+            return { kind: 'rejected', issueType: named.issueType, details: `${named.details}\n(${refusal.details})`, causeKey: skuKey(named.skus), ...alias };
           }
-          return { kind: 'rejected', ...refusal };
+          return { kind: 'rejected', ...refusal, ...alias };
         }
       });
     },

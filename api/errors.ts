@@ -8,6 +8,8 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly details?: Record<string, unknown>,
+    /** Sent as Retry-After (seconds): when to try again. */
+    readonly retryAfterSec?: number,
   ) {
     super(message);
   }
@@ -15,6 +17,7 @@ export class HttpError extends Error {
 
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (err instanceof HttpError) {
+    if (err.retryAfterSec !== undefined) res.set('Retry-After', String(err.retryAfterSec));
     res.status(err.status).json({ error: err.message, ...err.details });
     return;
   }

@@ -16,7 +16,12 @@ async function main(): Promise<void> {
   const logger = processLogger(config, 'api');
   try {
     const client = await connectClient(config.temporal, config.codec);
-    const orders = new OrderWorkflows(client, { shopDomain: config.shopify.shopDomain, taskQueue: config.temporal.taskQueue, settings: config.orders });
+    const orders = new OrderWorkflows(client, {
+      shopDomain: config.shopify.shopDomain,
+      taskQueue: config.temporal.taskQueue,
+      settings: config.orders,
+      handOverTimeoutMs: config.api.handOverTimeoutMs,
+    });
     // The install is recorded before the first webhook (the default cut-off for old orders).
     await orders.shopSettings.ensure().catch((err) => logger.error({ err }, 'shop settings could not be read yet; the first webhook will try again'));
     const registry = createRegistry();

@@ -1,5 +1,6 @@
 // POST /webhooks/shopify — verify, validate, hand over to Temporal, answer. Nothing else happens
-// here, so the answer comes well inside Shopify's 5-second budget. Order topics go to the order's
+// here, so the answer comes well inside Shopify's 5-second budget, also when Temporal is slow: a
+// hand-over has a short deadline, and only so many wait at once (api/hand-overs.ts). Order topics go to the order's
 // workflow; the mandatory privacy topics each start a small privacy workflow (workflows/privacy.ts).
 import express, { Router } from 'express';
 import type { Config } from '../config';
@@ -9,13 +10,16 @@ import { ORDER_TOPICS, PRIVACY_TOPICS, parseOrderWebhook, verifyShopifyHmac, typ
 import type { OrderWorkflows } from '../temporal/order-workflows';
 import { PrivacyRequests } from '../temporal/privacy-requests';
 import { HttpError } from './errors';
+import { HandOvers } from './hand-overs';
 import { requestLogger } from './logging';
 
 const BODY_LIMIT = '1mb';
 
-export function shopifyWebhookRoutes(config: Pick<Config, 'shopify' | 'temporal'>, orders: OrderWorkflows): Router {
+export function shopifyWebhookRoutes(config: Pick<Config, 'shopify' | 'temporal' | 'api'>, orders: OrderWorkflows): Router {
   const router = Router();
-  const privacy = new PrivacyRequests(orders.client, { taskQueue: config.temporal.taskQueue });
+  const privacy = new PrivacyRequests(orders.client, { taskQueue: config.temporal.taskQueue, handOverTimeoutMs: config.api.handOverTimeoutMs });
+  // Shopify gives a delivery 5 s; when Temporal cannot keep up, answer 503 well inside it (api/hand-overs.ts).
+  const handOvers = new HandOvers(config.api.maxHandOversInFlight);
   // Raw bytes: the HMAC is computed over the body exactly as received, before any parsing.
   router.post('/webhooks/shopify', express.raw({ type: () => true, limit: BODY_LIMIT }), async (req, res) => {
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -40,7 +44,7 @@ export function shopifyWebhookRoutes(config: Pick<Config, 'shopify' | 'temporal'
     if ((ORDER_TOPICS as readonly string[]).includes(topic)) {
       const parsed = parseOrderWebhook(json);
       if (!parsed.ok) throw new HttpError(422, `Payload is not a Shopify order (${topic})`, { problems: parsed.problems });
-      const outcome = await orders.deliverSnapshot(parsed.snapshot);
+      const outcome = await handOvers.run(() => orders.deliverSnapshot(parsed.snapshot));
       res.status(200).json({ topic, order: parsed.snapshot.name, outcome });
       return;
     }
@@ -48,7 +52,7 @@ export function shopifyWebhookRoutes(config: Pick<Config, 'shopify' | 'temporal'
       // Validated, then reduced to ids; problems name fields only (the payload holds an email and phone).
       const parsed = parsePrivacyWebhook(topic as PrivacyTopic, json, shop, new Date());
       if (!parsed.ok) throw new HttpError(422, `Payload is not a valid ${topic} request`, { problems: parsed.problems });
-      const { workflowId, outcome } = await privacy.start(parsed.request);
+      const { workflowId, outcome } = await handOvers.run(() => privacy.start(parsed.request));
       res.status(200).json({ topic, workflowId, outcome });
       return;
     }

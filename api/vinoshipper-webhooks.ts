@@ -8,6 +8,13 @@ import type { Config } from '../config';
 import type { OrderWorkflows } from '../temporal/order-workflows';
 import { HttpError } from './errors';
 
+/**
+ * Vinoshipper sends CREATED when an order is created, and only cellarhand's own PUT creates the
+ * orders it follows: re-reading one then costs a Vinoshipper call (of the deployment's budget), an
+ * activity and two workflow tasks to learn what the PUT's answer said. Every other event is a hint.
+ */
+const OWN_PUT_ECHO = 'CREATED';
+
 /** Vinoshipper's webhook body: an identifier and an event; never trusted beyond that. */
 export const vinoshipperHintSchema = z.object({
   identifier: z.union([z.string(), z.number()]).transform(String),
@@ -25,6 +32,11 @@ export function vinoshipperWebhookRoutes(config: Pick<Config, 'vinoshipper'>, or
     if (!parsed.success) throw new HttpError(422, 'Not a Vinoshipper webhook (identifier, subject, event)');
     if (parsed.data.subject !== 'ORDER') {
       res.json({ outcome: 'ignored', reason: `subject ${parsed.data.subject} is not handled` });
+      return;
+    }
+    if (parsed.data.event === OWN_PUT_ECHO) {
+      // Our own PUT created the order, and its answer already told the workflow everything a re-read would.
+      res.json({ outcome: 'ignored', reason: 'CREATED follows our own submission, whose answer the order already has' });
       return;
     }
     const found = await orders.notifyVinoshipperEvent(parsed.data.identifier, parsed.data.event);

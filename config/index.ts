@@ -95,6 +95,8 @@ export const envSchema = z.object({
 
   API_PORT: port(3000),
   CELLARHAND_API_URL: url('http://localhost:3000'),
+  WEBHOOK_HANDOVER_TIMEOUT: duration('750ms'),
+  WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().min(1, 'must be a whole number ≥ 1').default(100),
   OPS_API_TOKEN: nonEmpty('sandbox-ops-token').refine((v) => v.length >= 16, { message: 'must be at least 16 characters' }),
   // Which proxies the API believes about the client's address and scheme (express's `trust proxy`):
   // the console's HTTPS-only rule and its sign-in rate limit read them.
@@ -208,6 +210,9 @@ export const envSchema = z.object({
   // Observability: logs on stdout, Prometheus metrics with health and readiness on a port of each process.
   LOG_LEVEL: unsetWhenEmpty(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })),
   LOG_FORMAT: unsetWhenEmpty(z.enum(['json', 'pretty'], { message: 'must be json or pretty' })),
+  WORKER_MAX_CACHED_WORKFLOWS: z
+    .union([z.literal('auto'), z.coerce.number().int().min(2).max(100_000)], { message: 'must be auto or a whole number ≥ 2' })
+    .default('auto'),
   WORKER_METRICS_PORT: port(9464),
   API_METRICS_PORT: port(9465),
   ORDER_METRICS_INTERVAL: duration('1m'),
@@ -225,12 +230,18 @@ export interface Config {
     tls?: { certPath: string; keyPath: string };
     uiUrl: string;
   };
+  /**
+   * `handOverTimeoutMs`: how long a webhook waits for Temporal to take it before answering 503 (the
+   * sender retries); `maxHandOversInFlight`: beyond this many waiting at once, 503 at once.
+   */
   api: {
     port: number;
     publicUrl: string;
     opsToken: string;
     /** express's `trust proxy`; undefined: trust no proxy (the client's own address and scheme). */
     trustProxy: boolean | number | string | undefined;
+    handOverTimeoutMs: number;
+    maxHandOversInFlight: number;
   };
   console: ConsoleConfig;
   shopify: {
@@ -254,6 +265,8 @@ export interface Config {
   };
   email: { resendApiKey: string; resendBaseUrl: string; from: string; merchantAlertEmail: string };
   orders: OrderSettings;
+  /** `auto`: the sticky cache sized to the heap the worker runs with (worker/memory.ts). */
+  worker: { maxCachedWorkflows: number | 'auto' };
   /** Server-side budgets of the rate-limited task queues: one for the whole deployment, however many workers. */
   rateLimits: { vinoshipperPerSecond: number; resendPerSecond: number };
   reconciliation: { enabled: boolean; intervalMs: number; maxLookbackMs: number };
@@ -343,7 +356,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       tls: e.TEMPORAL_TLS_CERT_PATH && e.TEMPORAL_TLS_KEY_PATH ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH } : undefined,
       uiUrl: e.TEMPORAL_UI_URL,
     },
-    api: { port: e.API_PORT, publicUrl: e.CELLARHAND_API_URL, opsToken: e.OPS_API_TOKEN, trustProxy: trustProxy(e.API_TRUST_PROXY) },
+    api: {
+      port: e.API_PORT,
+      publicUrl: e.CELLARHAND_API_URL,
+      opsToken: e.OPS_API_TOKEN,
+      trustProxy: trustProxy(e.API_TRUST_PROXY),
+      handOverTimeoutMs: e.WEBHOOK_HANDOVER_TIMEOUT,
+      maxHandOversInFlight: e.WEBHOOK_MAX_IN_FLIGHT,
+    },
     console: {
       enabled: e.CONSOLE_ENABLED,
       password: e.CONSOLE_PASSWORD ?? e.OPS_API_TOKEN,
@@ -398,6 +418,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       alertMode: e.ALERT_MODE,
       taskQueues: { vinoshipper: `${e.TEMPORAL_TASK_QUEUE}-vinoshipper`, email: `${e.TEMPORAL_TASK_QUEUE}-email` },
     },
+    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
     rateLimits: { vinoshipperPerSecond: e.VINOSHIPPER_RATE_LIMIT, resendPerSecond: e.RESEND_RATE_LIMIT },
     reconciliation: { enabled: e.RECONCILE_ENABLED, intervalMs: e.RECONCILE_INTERVAL, maxLookbackMs: e.RECONCILE_MAX_LOOKBACK },
     alerts: {

@@ -7,7 +7,7 @@ export type CatalogCheck =
   { ok: true } | { ok: false; issueType: Extract<IssueType, 'product_missing' | 'inventory_unavailable'>; details: string; skus: string[] };
 
 /** What a `PUT /orders/{n}` came to. Transport failures are thrown (and retried), not returned. */
-export type SubmissionResult =
+export type SubmissionResult = (
   | { kind: 'submitted'; order: VinoshipperOrderView }
   | {
       kind: 'rejected';
@@ -15,7 +15,11 @@ export type SubmissionResult =
       details: string;
       /** The key detail of the cause (`issueCause()`): the SKUs of a product or inventory refusal, else null. */
       causeKey: string | null;
-    };
+    }
+) & {
+  /** Asked for with `aliasFor`: whether the Vinoshipper-number alias now exists (false: registering it failed; the PUT went ahead). */
+  aliasRegistered?: boolean;
+};
 
 export interface SubmitOrderInput {
   snapshot: OrderSnapshot;
@@ -26,6 +30,12 @@ export interface SubmitOrderInput {
    * catalogue's stock figures are not consulted to explain a refusal.
    */
   inVinoshipper: boolean;
+  /**
+   * The order's workflow id, when its Vinoshipper-number alias (domain/workflow-ids.ts) is not known
+   * to exist yet: the activity registers it before the PUT, so it exists before Vinoshipper can send
+   * the order's first webhook — in the same activity, not one of its own.
+   */
+  aliasFor?: string;
 }
 
 export interface WriteBackInput {

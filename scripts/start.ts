@@ -19,6 +19,7 @@ import { ORDER_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import { BACKENDS, type Backend } from './lib/local-stack';
 import { spawnProcess, type ProcessSpec } from './lib/process-spec';
 import { projectRoot, temporalCli } from './temporal-binaries';
+import { workerProcessEnv } from '../worker/memory';
 import { temporalServerBinaries, temporalUiServer } from './temporal-server/binaries';
 import { PostgresCluster, postgresBinaries } from './temporal-server/postgres';
 import { DYNAMIC_CONFIG_FILE, portBlock, prepareNamespace, SERVER_PORT_KEYS, serverSpec, setupSchema, uiSpec } from './temporal-server/server';
@@ -261,13 +262,27 @@ async function waitForTemporal(config: Config, timeoutMs: number): Promise<Conne
 
 // ---- readiness ----
 
-/** The worker is up once it polls our task queue (a poll newer than its start). */
-async function workerPolling(connection: Connection, config: Config, since: number): Promise<boolean> {
-  const { pollers } = await connection.workflowService.describeTaskQueue({
-    namespace: config.temporal.namespace,
-    taskQueue: { name: config.temporal.taskQueue },
-  });
-  return pollers.some((p) => tsToMs(p.lastAccessTime) >= since);
+/**
+ * The worker is ready once all its task-queue workers run, which its `/ready` says (the workflow
+ * bundle is loaded by then). With the operations port off (WORKER_METRICS_PORT=0): once it polls
+ * each of its task queues (a poll newer than its start).
+ */
+async function workerReady(connection: Connection, config: Config, since: number): Promise<boolean> {
+  const port = config.observability.workerMetricsPort;
+  if (port) return answersReady(port);
+  const queues = [config.temporal.taskQueue, config.orders.taskQueues.vinoshipper, config.orders.taskQueues.email];
+  for (const name of queues) {
+    const { pollers } = await connection.workflowService.describeTaskQueue({ namespace: config.temporal.namespace, taskQueue: { name } });
+    if (!pollers.some((p) => tsToMs(p.lastAccessTime) >= since)) return false;
+  }
+  return true;
+}
+
+/** A process's `/ready` answers 200: it can do its work now (observability/readiness.ts). */
+async function answersReady(port: number): Promise<boolean> {
+  const res = await fetch(`http://localhost:${port}/ready`, { signal: AbortSignal.timeout(2_000) });
+  void res.body?.cancel();
+  return res.ok;
 }
 
 function portOpen(port: number): Promise<boolean> {
@@ -400,15 +415,17 @@ async function main(): Promise<void> {
   }
 
   const since = Date.now();
-  const node = (entry: string): ProcessSpec => ({ command: TSX, args: [entry], env: {} });
+  const node = (entry: string, env: Record<string, string> = {}): ProcessSpec => ({ command: TSX, args: [entry], env });
   if (config.sandbox.enabled) launch('sandbox', node('sandbox/main.ts'));
-  launch('worker', node('worker/main.ts'));
+  // The worker's memory is capped as in the Docker image (worker/memory.ts).
+  launch('worker', node('worker/main.ts', workerProcessEnv()));
   launch('api', node('api/main.ts'));
 
+  // The banner means ready: an order placed the moment it prints is taken and worked on at once.
   await Promise.all([
     config.sandbox.enabled ? waitUntil(`the sandbox on port ${config.sandbox.port}`, () => portOpen(config.sandbox.port)) : undefined,
-    waitUntil(`the worker to poll task queue ${config.temporal.taskQueue}`, () => workerPolling(connection, config, since)),
-    waitUntil(`the API on port ${config.api.port}`, () => portOpen(config.api.port)),
+    waitUntil('the worker to be ready (its /ready)', () => workerReady(connection, config, since)),
+    waitUntil(`the API to be ready (http://localhost:${config.api.port}/ready)`, () => answersReady(config.api.port)),
   ]);
   await connection.close();
   if (!stopping) printSummary(config, started, uiUrl);

@@ -40,6 +40,7 @@ import {
 /** `accepted`: the order's workflow started with it or received it; `finished`: the workflow had already ended. */
 export type Delivery = 'accepted' | 'finished';
 
+/** Without WEBHOOK_HANDOVER_TIMEOUT (callers other than the webhook route, e.g. reconciliation): well inside Shopify's 5 s. */
 const HAND_OVER_DEADLINE_MS = 4_000;
 
 export class UnknownOrderError extends Error {
@@ -77,8 +78,6 @@ export type OrderRequestArgs = {
  */
 const REQUEST_ANSWER_WAIT_MS = 10_000;
 const ORDER_REQUEST_UPDATES = { retry: retryUpdate, refund: refundUpdate, cancel: cancelUpdate, resolve: markResolvedUpdate } as const;
-/** A webhook right after submission may beat the alias's start by a few milliseconds. */
-const ALIAS_LOOKUP_ATTEMPTS = 5;
 
 /** One line of the order list, read from Temporal visibility (search attributes only: no personal data). */
 export interface OrderListing {
@@ -114,7 +113,7 @@ export class OrderWorkflows {
   constructor(
     /** Also used to start the privacy workflows (api/shopify-webhooks.ts): one client per API process. */
     readonly client: Client,
-    private readonly opts: { shopDomain: string; taskQueue: string; settings: OrderSettings },
+    private readonly opts: { shopDomain: string; taskQueue: string; settings: OrderSettings; handOverTimeoutMs?: number },
   ) {
     this.shopSettings = new ShopSettings(client, { shopDomain: opts.shopDomain, taskQueue: opts.taskQueue, syncEnabledByDefault: opts.settings.syncEnabled });
   }
@@ -138,8 +137,8 @@ export class OrderWorkflows {
    */
   async deliverSnapshot(snapshot: OrderSnapshot): Promise<Delivery> {
     try {
-      // Shopify gives a webhook 5 s: give up on Temporal after 4 s and answer 503, so Shopify retries.
-      await this.client.withDeadline(Date.now() + HAND_OVER_DEADLINE_MS, async () => {
+      // Shopify gives a webhook 5 s: give up on Temporal well before and answer 503, so Shopify retries.
+      await this.client.withDeadline(Date.now() + (this.opts.handOverTimeoutMs ?? HAND_OVER_DEADLINE_MS), async () => {
         const input: OrderWorkflowInput = { shopDomain: this.opts.shopDomain, snapshot, settings: await this.orderSettings() };
         return this.client.workflow.signalWithStart(ORDER_WORKFLOW_TYPE, {
           workflowId: this.workflowId(snapshot.shopifyOrderId),
@@ -227,27 +226,25 @@ export class OrderWorkflows {
   }
 
   /**
-   * Vinoshipper's webhook only names its order number. The order registered that number as an alias
-   * workflow (`vinoshipper-order:<shop>:<number>`, memo: the order's workflow id) when it first
-   * submitted: one describe finds the order — no visibility query, so nothing from the webhook goes
-   * into a query string, and the first webhook after submission is never missed. Returns false when
-   * no order of ours has that number.
+   * Vinoshipper's webhook only names its order number. The order's first PUT registered that number
+   * as an alias workflow (`vinoshipper-order:<shop>:<number>`, memo: the order's workflow id) before
+   * Vinoshipper had the order: one describe finds the order — no visibility query, so nothing from the
+   * webhook goes into a query string, and the first webhook after submission is never missed. Returns
+   * false when no running order of ours has that number.
    */
   async notifyVinoshipperEvent(vinoshipperOrderNumber: string, event: string): Promise<boolean> {
     if (!VINOSHIPPER_ORDER_NUMBER_PATTERN.test(vinoshipperOrderNumber)) return false;
     const alias = this.client.workflow.getHandle(vinoshipperOrderAliasId(this.opts.shopDomain, vinoshipperOrderNumber));
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const description = await alias.describe();
-        const orderWorkflowId = description.memo?.orderWorkflowId;
-        if (typeof orderWorkflowId !== 'string') return false;
-        await this.client.workflow.getHandle(orderWorkflowId).signal(vinoshipperEventSignal, { event });
-        return true;
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-        if (attempt >= ALIAS_LOOKUP_ATTEMPTS) return false;
-        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-      }
+    try {
+      const description = await alias.describe();
+      const orderWorkflowId = description.memo?.orderWorkflowId;
+      if (typeof orderWorkflowId !== 'string') return false;
+      await this.client.workflow.getHandle(orderWorkflowId).signal(vinoshipperEventSignal, { event });
+      return true;
+    } catch (err) {
+      // No such alias, or its order has finished.
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
     }
   }
 

@@ -13,7 +13,7 @@ import {
   type RedactionInput,
 } from '../domain';
 
-/** Shopify gives a webhook 5 s: give up on Temporal after 4 s and answer 503, so Shopify retries. */
+/** Without WEBHOOK_HANDOVER_TIMEOUT given: still well inside Shopify's 5 s; answered 503, so Shopify retries. */
 const HAND_OVER_DEADLINE_MS = 4_000;
 
 /** `accepted`: a workflow started or (still running) took it; `already_handled`: this very request was completed before. */
@@ -22,11 +22,11 @@ export type PrivacyHandOver = { workflowId: string; outcome: 'accepted' | 'alrea
 export class PrivacyRequests {
   constructor(
     private readonly client: Client,
-    private readonly opts: { taskQueue: string; timing?: Partial<PrivacyTiming> },
+    private readonly opts: { taskQueue: string; timing?: Partial<PrivacyTiming>; handOverTimeoutMs?: number },
   ) {}
 
   async start(request: PrivacyRequest): Promise<PrivacyHandOver> {
-    return this.client.withDeadline(Date.now() + HAND_OVER_DEADLINE_MS, () => this.handOver(request));
+    return this.client.withDeadline(Date.now() + (this.opts.handOverTimeoutMs ?? HAND_OVER_DEADLINE_MS), () => this.handOver(request));
   }
 
   private async handOver(request: PrivacyRequest): Promise<PrivacyHandOver> {

@@ -8,16 +8,21 @@ import type { Client } from '@temporalio/client';
 import type { CellarhandActivities } from '../activities';
 import type { Config } from '../config';
 import { createDataConverter } from '../temporal/data-converter';
+import { stickyCacheSize } from './memory';
+import { workflowBundle as cachedWorkflowBundle } from './workflow-bundle';
 
 export interface OrderWorkerOptions {
   connection: NativeConnection;
-  config: Pick<Config, 'temporal' | 'codec' | 'orders' | 'rateLimits'>;
+  config: Pick<Config, 'temporal' | 'codec' | 'orders' | 'rateLimits' | 'worker'>;
   activities: CellarhandActivities;
   /**
-   * Tests bundle the workflow code once per run; otherwise the worker bundles it at start. A prebuilt
-   * bundle must be built with `failureConverterPath: FAILURE_CONVERTER_PATH` (temporal/data-converter.ts).
+   * The workflow code, bundled ahead of time; by default the one `npm run build` wrote, or the one
+   * cached for this code (worker/workflow-bundle.ts). A bundle made elsewhere must be built with
+   * `failureConverterPath: FAILURE_CONVERTER_PATH` (temporal/data-converter.ts).
    */
   workflowBundle?: WorkflowBundleOption;
+  /** Progress worth a line in the log (building the bundle on first use). */
+  log?: (message: string) => void;
 }
 
 export interface CellarhandWorkers {
@@ -33,16 +38,16 @@ export interface CellarhandWorkers {
   shutdown(): void;
 }
 
-export async function createOrderWorkers({ connection, config, activities, workflowBundle }: OrderWorkerOptions): Promise<CellarhandWorkers> {
+export async function createOrderWorkers({ connection, config, activities, workflowBundle, log }: OrderWorkerOptions): Promise<CellarhandWorkers> {
   const common = { connection, namespace: config.temporal.namespace, dataConverter: createDataConverter(config.codec) };
   const orders = await Worker.create({
     ...common,
     taskQueue: config.temporal.taskQueue,
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    workflowBundle: workflowBundle ?? (await cachedWorkflowBundle({ log })),
     activities: activities.orders,
-    // Orders mostly wait; cap the sticky cache so thousands of parked orders fit in memory
-    // (evicted workflows are replayed from history when they wake).
-    maxCachedWorkflows: 500,
+    // Orders mostly wait: the sticky cache holds the few that are busy, sized to the heap
+    // (worker/memory.ts); an evicted order is replayed from its history when it wakes.
+    maxCachedWorkflows: stickyCacheSize(config.worker.maxCachedWorkflows),
     maxConcurrentActivityTaskExecutions: 20,
   });
   const vinoshipper = await Worker.create({

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       connection,
       config,
       activities: createActivities(createClients(config, externalCallMetrics(registry)), config),
+      log: (message) => logger.info(message),
     });
     // The worker's own client: same connection, namespace and data converter as the worker (a Client
     // over the NativeConnection; the privacy, reconciliation and alert activities use the same one).

@@ -122,7 +122,8 @@ async function finish(o: OrderContext): Promise<OrderOutcome> {
   // A request still waiting for its answer gets one: the order finished first.
   o.requests.answerAll({ outcome: 'failed', status: o.record.status, message: `The order finished first: it is ${o.record.status}.` });
   await condition(allHandlersFinished);
-  if (o.record.aliasStarted) {
+  // Every PUT attempt may have registered the alias (its activity does that first), even one whose answer never came.
+  if (o.record.putAttempted) {
     o.record.flushAttributes();
     await o.activities.temporal.releaseVinoshipperOrderAlias({ vinoshipperOrderNumber: o.vinoshipperOrderNumber }).catch(() => undefined);
   }

@@ -1,7 +1,9 @@
 // The bench runs cellarhand's worker and API the way the Docker image does: compiled JavaScript
 // under plain `node` (no tsx loader, which costs the worker ~100 MB of resident memory). It compiles
 // only what those processes import, with the options of `npm run build` (tsconfig.build.json),
-// into a directory of its own, so it neither touches dist/ nor depends on unrelated files.
+// into a directory of its own, so it neither touches dist/ nor depends on unrelated files; then,
+// as `npm run build` does, bundles the compiled workflows beside them.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
@@ -16,8 +18,8 @@ export const ENTRIES = {
   bareRoute: 'scripts/bench/bare-hmac-server.ts',
 } as const;
 
-/** Modules the entries load by path (`require.resolve`, for webpack or the SDK), not by import. */
-const LOADED_BY_PATH = ['workflows/index.ts', 'temporal/failure-converter.ts', 'scripts/bench/ceiling-workflows.ts'];
+/** Modules the entries load by path (`require.resolve`, for webpack or the SDK), not by import; and the bundle step of `npm run build`. */
+const LOADED_BY_PATH = ['workflows/index.ts', 'temporal/failure-converter.ts', 'scripts/bench/ceiling-workflows.ts', 'scripts/build-workflow-bundle.ts'];
 
 /** Compiles the entries (unless nothing changed since the last time); returns each one's compiled path (relative to the project root). */
 export function buildForBench(): Record<keyof typeof ENTRIES, string> {
@@ -28,6 +30,8 @@ export function buildForBench(): Record<keyof typeof ENTRIES, string> {
   const stamp = path.join(BUILD_DIR, '.built-at');
   if (existsSync(stamp) && statSync(stamp).mtimeMs > newestSource(root)) return outputs;
   compile(root);
+  // As `npm run build`: the workflow bundle beside the compiled workflows, so the worker never bundles at start.
+  execFileSync(process.execPath, [path.join(BUILD_DIR, 'scripts', 'build-workflow-bundle.js')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   writeFileSync(stamp, new Date().toISOString());
   return outputs;
 }

@@ -1,7 +1,9 @@
 // `npm run bench [-- --backend dev|postgres]`: throughput ceiling, orders throughput, webhook
-// acknowledgement latency and parked orders, each against fresh local processes
+// acknowledgement latency (and overload), parked orders, an idle order's 30 days, and open orders'
+// memory and Vinoshipper rate, each against fresh local processes
 // (scripts/lib/local-stack.ts) on either Temporal backend; prints a Markdown table and writes the
-// report (docs/BENCHMARKS.md for a full run, beside the other backend's last full run: side-by-side.ts).
+// report (docs/BENCHMARKS.md for a full run, beside the other backend's last full run: side-by-side.ts),
+// and the figures as numbers in .cellarhand/bench/last-run.json.
 // Flags: `npm run bench -- --help`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,10 +15,12 @@ import { describeFlags, isDefaultFullRun, parseBenchArgs, USAGE, type BenchOptio
 import { runAck } from './parts/ack';
 import { runCeiling } from './parts/ceiling';
 import type { PartContext } from './parts/context';
+import { runIdle } from './parts/idle';
+import { runOpen } from './parts/open';
 import { runOrders } from './parts/orders';
 import { runParked } from './parts/parked';
 import { killEverything, recentOutput, startStack, stopStack, type Built } from './processes';
-import { renderReport, renderTable, verdicts, type BenchResults } from './report';
+import { lastRunFigures, renderReport, renderTable, verdicts, type BenchResults } from './report';
 import { loadRun, renderDocument, saveRun } from './side-by-side';
 
 async function main(): Promise<void> {
@@ -83,8 +87,10 @@ async function main(): Promise<void> {
       }
     }
   }
-  if (options.only.includes('ack')) await attempt('ack', async () => void (results.ack = await runAck(ctx)));
+  if (options.only.includes('ack')) await attempt('ack', async () => void (results.ack = await runAck(ctx, results.orders?.perSec)));
   if (options.only.includes('parked')) await attempt('parked', async () => void (results.parked = await runParked(ctx)));
+  if (options.only.includes('idle')) await attempt('idle', async () => void (results.idle = await runIdle(ctx)));
+  if (options.only.includes('open')) await attempt('open', async () => void (results.open = await runOpen(ctx)));
 
   const durationMs = Date.now() - startedAt.getTime();
   const input = { startedAt, durationMs, machine, flags: describeFlags(argv), options, cpu: meter.read(), results };
@@ -100,10 +106,16 @@ async function main(): Promise<void> {
   const out = path.resolve(root, options.out ?? (documented ? 'docs/BENCHMARKS.md' : '.cellarhand/bench/last-run.md'));
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, report);
+  // Every run, quick or full: the issue's figures as numbers (null: not measured in this run).
+  const figures = path.join(root, '.cellarhand', 'bench', 'last-run.json');
+  mkdirSync(path.dirname(figures), { recursive: true });
+  writeFileSync(figures, `${JSON.stringify(lastRunFigures(results), null, 2)}\n`);
 
   console.log(`\n${renderTable(input)}\n`);
   for (const v of verdicts(results)) console.log(`- ${v.target}: ${v.verdict}. ${v.sentence}`);
-  console.log(`\nReport written to ${path.relative(process.cwd(), out) || out} (${(durationMs / 60000).toFixed(1)} min).`);
+  console.log(
+    `\nReport written to ${path.relative(process.cwd(), out) || out}, figures to ${path.relative(process.cwd(), figures)} (${(durationMs / 60000).toFixed(1)} min).`,
+  );
   if (Object.keys(results.failures).length) process.exitCode = 1;
 }
 

@@ -30,6 +30,8 @@ export interface OpenLoopResult {
   errors: number;
   /** From the due time to the end of the response, every request that was answered (any status). */
   latency: LatencySummary;
+  /** The same, of the requests answered 503 only: how fast an overloaded route turns a delivery away. */
+  rejectedLatency: LatencySummary;
   /** How late the generator itself sent requests (p99): above a few ms the machine could not keep up. */
   sendLagP99: number;
   /** Deliveries that reused a body because the prepared ones ran out. */
@@ -41,6 +43,7 @@ export async function openLoop(url: string, deliveries: readonly SignedOrder[], 
   const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
   const total = Math.round(rate * durationSec);
   const latencies: number[] = [];
+  const rejectedLatencies: number[] = [];
   const lags: number[] = [];
   const failedStatuses: Record<string, number> = {};
   let ok2xx = 0;
@@ -57,6 +60,7 @@ export async function openLoop(url: string, deliveries: readonly SignedOrder[], 
         if (status === null) errors++;
         else {
           latencies.push(performance.now() - due);
+          if (status === 503) rejectedLatencies.push(performance.now() - due);
           if (status >= 200 && status < 300) ok2xx++;
           else failedStatuses[status] = (failedStatuses[status] ?? 0) + 1;
         }
@@ -108,6 +112,7 @@ export async function openLoop(url: string, deliveries: readonly SignedOrder[], 
     failedStatuses,
     errors,
     latency: summarize(latencies),
+    rejectedLatency: summarize(rejectedLatencies),
     sendLagP99: summarize(lags).p99,
     reused: Math.max(0, total - deliveries.length),
   };

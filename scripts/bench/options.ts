@@ -1,9 +1,9 @@
-// `npm run bench -- [flags]`: sizes and choices. `--quick` fits in about a minute; the default
+// `npm run bench -- [flags]`: sizes and choices. `--quick` fits in under two minutes; the default
 // (`--full`) is the run recorded in docs/BENCHMARKS.md.
 import { parseArgs } from 'node:util';
 import { BACKENDS, type Backend } from '../lib/local-stack';
 
-export const PART_NAMES = ['ceiling', 'orders', 'ack', 'parked'] as const;
+export const PART_NAMES = ['ceiling', 'orders', 'ack', 'parked', 'idle', 'open'] as const;
 export type BenchPart = (typeof PART_NAMES)[number];
 
 export interface BenchOptions {
@@ -25,6 +25,10 @@ export interface BenchOptions {
   parkedN: number;
   /** Seconds the parked orders sit before the worker's memory is read. */
   settleSec: number;
+  /** Part 6: open (submitted) orders at each reading of the worker's memory, e.g. 10,000 and 50,000. */
+  openLevels: number[];
+  /** Part 6: seconds the Vinoshipper rate is watched after the hints went out. */
+  openWindowSec: number;
   /** Which Temporal server the stacks run: the CLI's dev server, or the production server on PostgreSQL. */
   backend: Backend;
   /** Dev server only: its state in memory or in a SQLite file. */
@@ -41,14 +45,16 @@ const PROFILES: Record<'quick' | 'full', Omit<BenchOptions, 'profile' | 'only' |
     ceilingN: 200,
     ordersN: 200,
     ordersConnections: 10,
-    rate: 200,
+    rate: 100,
     durationSec: 3,
     stepDurationSec: 2,
-    maxRate: 400,
+    maxRate: 100,
     minRate: 25,
     refine: false,
-    parkedN: 200,
+    parkedN: 100,
     settleSec: 2,
+    openLevels: [100, 400],
+    openWindowSec: 15,
   },
   full: {
     ceilingN: 2000,
@@ -62,23 +68,27 @@ const PROFILES: Record<'quick' | 'full', Omit<BenchOptions, 'profile' | 'only' |
     refine: true,
     parkedN: 10_000,
     settleSec: 15,
+    openLevels: [10_000, 50_000],
+    openWindowSec: 30,
   },
 };
 
 export const USAGE = `npm run bench -- [--quick | --full] [flags]
 
-  --quick                 small sizes: about a minute
+  --quick                 small sizes: under two minutes
   --full                  the default sizes (about ten minutes or more on 2 cores)
   --only LIST             comma-separated parts: ${PART_NAMES.join(',')}
   --ceiling-n N           part 1: trivial workflows started
   --orders-n N            part 2: orders/create webhooks delivered
   --orders-connections N  part 2: concurrent deliveries (default 10)
-  --rate N                part 3: offered webhook rate per second (default 200)
+  --rate N                part 3: offered webhook rate per second (full 200, quick 100)
   --duration S            part 3: seconds at that rate (full 30, quick 3)
   --step-duration S       part 3: seconds per step of the highest-rate search (full 10, quick 2)
-  --max-rate N            part 3: highest rate tried (full 25600, quick 400)
-  --parked-n N            part 4: orders parked in needs_attention (full 10000, quick 200)
-  --settle S              part 4: seconds parked before the worker's memory is read (full 15, quick 2)
+  --max-rate N            part 3: highest rate tried (full 25600, quick 100)
+  --parked-n N            part 4: orders parked in needs_attention (full 10000, quick 100)
+  --settle S              parts 4 and 6: seconds before the worker's memory is read (full 15, quick 2)
+  --open-levels LIST      part 6: open orders at each memory reading (full 10000,50000; quick 100,400)
+  --open-window S         part 6: seconds the Vinoshipper rate is watched after the hints (full 30, quick 15)
   --backend dev|postgres  the Temporal server: the CLI's dev server (default), or the production
                           server on a private PostgreSQL cluster (as npm start -- --backend postgres)
   --temporal memory|file  dev server state in memory (default) or a SQLite file, as npm start
@@ -106,6 +116,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       'max-rate': { type: 'string' },
       'parked-n': { type: 'string' },
       settle: { type: 'string' },
+      'open-levels': { type: 'string' },
+      'open-window': { type: 'string' },
       backend: { type: 'string' },
       temporal: { type: 'string' },
       runtime: { type: 'string' },
@@ -150,12 +162,16 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     refine: base.refine,
     parkedN: int('parked-n', values['parked-n'], base.parkedN),
     settleSec: int('settle', values.settle, base.settleSec, 0),
+    openLevels: values['open-levels'] ? values['open-levels'].split(',').map((v) => int('open-levels', v.trim(), 0)) : base.openLevels,
+    openWindowSec: int('open-window', values['open-window'], base.openWindowSec),
     backend: choice('backend', values.backend, BACKENDS),
     temporal: choice('temporal', values.temporal, ['memory', 'file'] as const),
     runtime: choice('runtime', values.runtime, ['built', 'tsx'] as const),
     workerNodeOptions: values['worker-node-options']?.split(/\s+/).filter(Boolean) ?? [],
     out: values.out ?? null,
   };
+  if (options.openLevels.length !== 2 || options.openLevels[1] <= options.openLevels[0])
+    throw new Error('--open-levels takes two rising numbers, e.g. 10000,50000');
   if (options.ordersConnections > options.ordersN) throw new Error('--orders-connections cannot exceed --orders-n');
   if (options.backend === 'postgres' && values.temporal !== undefined) throw new Error('--temporal is for the dev server; PostgreSQL always keeps its state');
   return options;
@@ -167,7 +183,7 @@ export function isDefaultFullRun(options: BenchOptions): boolean {
   return (
     options.profile === 'full' &&
     options.only.length === PART_NAMES.length &&
-    (Object.keys(base) as (keyof typeof base)[]).every((key) => options[key] === base[key]) &&
+    (Object.keys(base) as (keyof typeof base)[]).every((key) => JSON.stringify(options[key]) === JSON.stringify(base[key])) &&
     options.temporal === 'memory' &&
     options.runtime === 'built' &&
     options.workerNodeOptions.length === 0

@@ -44,7 +44,7 @@ const ROWS: Row[] = [
   },
   { label: '2 · Orders: Temporal server RSS peak', value: (r) => r.results.orders?.serverRssPeak, format: mb },
   { label: '3 · Webhook ack p99, worker running', value: (r) => r.results.ack?.ours.latency.p99, format: (v) => ms(v) },
-  { label: '3 · Webhook ack p99, worker stopped', value: (r) => r.results.ack?.oursWithoutWorker.latency.p99, format: (v) => ms(v) },
+  { label: '3 · Webhook ack p99, worker stopped', value: (r) => r.results.ack?.oursWithoutWorker?.latency.p99, format: (v) => ms(v) },
   { label: '3 · Bare HMAC route p99 (the machine, no Temporal)', value: (r) => r.results.ack?.bare.latency.p99, format: (v) => ms(v) },
   { label: '3 · Highest webhook rate with p99 < 1 s', value: (r) => r.results.ack?.oursSearch.highest, format: (v) => `${v}/s` },
   { label: '4 · Parked orders: worker RSS', value: (r) => r.results.parked?.workerRssParked, format: mb },

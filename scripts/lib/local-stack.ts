@@ -13,6 +13,7 @@ import { tsToMs } from '@temporalio/common/lib/time';
 import { loadConfig, type Config } from '../../config';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 import { createDataConverter } from '../../temporal/data-converter';
+import { workerProcessEnv } from '../../worker/memory';
 import { projectRoot, temporalCli } from '../temporal-binaries';
 import { temporalServerBinaries } from '../temporal-server/binaries';
 import { PostgresCluster, postgresBinaries } from '../temporal-server/postgres';
@@ -139,7 +140,9 @@ export class LocalStack {
 
   async startPart(part: NodePart): Promise<void> {
     // `node --import tsx` rather than the tsx binary: one process per part, so its pid and RSS are the part's own.
-    this.launch(part, { command: process.execPath, args: this.opts.nodeArgs?.[part] ?? ['--import', 'tsx', ENTRY[part]], env: this.env });
+    // The worker's heap is capped as `npm start` and the Docker image cap it.
+    const env = part === 'worker' ? { ...this.env, ...workerProcessEnv({ ...process.env, ...this.env }) } : this.env;
+    this.launch(part, { command: process.execPath, args: this.opts.nodeArgs?.[part] ?? ['--import', 'tsx', ENTRY[part]], env });
     await this.waitUntilReady(part);
   }
 
@@ -264,7 +267,8 @@ export class LocalStack {
         return true;
       }
       case 'api':
-        return (await fetch(`${this.apiUrl}/health`)).ok;
+        // Ready, not only alive: it reaches Temporal (as npm start waits for before its banner).
+        return (await fetch(`${this.apiUrl}/ready`)).ok;
       case 'sandbox':
         return (await fetch(`${this.sandboxUrl}/sandbox/emails`)).ok;
       case 'worker': {

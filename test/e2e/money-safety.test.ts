@@ -116,14 +116,36 @@ describe('14 · a Vinoshipper webhook reaches its order by id, never through a q
     expect(events).not.toContain('vinoshipper_event');
   }, 60_000);
 
-  test('the first webhook right after submission reaches its order', async () => {
+  test('a webhook sent within 100 ms of the PUT landing in Vinoshipper reaches its order', async () => {
     const order = await shop.placeOrder({ line_items: [CAB] });
-    // The sandbox sends CREATED the moment the PUT lands, before the workflow has even seen the answer.
-    const view = await shop.waitForOrder(order.id, 'the CREATED webhook', (v) =>
-      v.timeline.some((e) => e.event === 'vinoshipper_event' && /CREATED/.test(e.message)),
+    // Watch Vinoshipper's side closely: the moment it holds the order, send the order's first hint.
+    const deadline = Date.now() + 20_000;
+    let landedAt = 0;
+    while (!landedAt) {
+      if (Date.now() > deadline) throw new Error('the order never reached Vinoshipper');
+      const res = await fetch(`${stack.sandboxUrl}/sandbox/vinoshipper/orders/${order.vinoshipperOrderNumber}`);
+      void res.body?.cancel();
+      if (res.ok) landedAt = Date.now();
+      else await new Promise((r) => setTimeout(r, 2));
+    }
+    const sentAt = Date.now();
+    const first = await vinoshipperWebhook(order.vinoshipperOrderNumber, 'APPROVED');
+    expect(sentAt - landedAt).toBeLessThan(100); // the premise of the test, not a speed target
+    expect(first).toEqual({ status: 200, body: { outcome: 'signalled' } });
+    const view = await shop.waitForOrder(order.id, 'the APPROVED hint', (v) =>
+      v.timeline.some((e) => e.event === 'vinoshipper_event' && /APPROVED/.test(e.message)),
     );
     expect(view.vinoshipperOrderNumber).toBe(order.vinoshipperOrderNumber);
+  }, 60_000);
+
+  test('CREATED, the echo of our own PUT, is acknowledged and not forwarded', async () => {
+    const order = await shop.placeOrder({ line_items: [CAB] });
+    await shop.waitForListing(order.id, 'submitted');
+    const created = await vinoshipperWebhook(order.vinoshipperOrderNumber, 'CREATED');
+    expect(created).toEqual({ status: 200, body: { outcome: 'ignored', reason: expect.stringMatching(/our own submission/) } });
     const again = await vinoshipperWebhook(order.vinoshipperOrderNumber, 'UPDATED');
     expect(again.body).toEqual({ outcome: 'signalled' });
+    const view = await shop.waitForOrder(order.id, 'the UPDATED hint', (v) => v.timeline.some((e) => e.event === 'vinoshipper_event'));
+    expect(view.timeline.filter((e) => e.event === 'vinoshipper_event').map((e) => e.message)).toEqual([expect.stringMatching(/UPDATED/)]);
   }, 60_000);
 });

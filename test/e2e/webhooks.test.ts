@@ -1,10 +1,11 @@
 // Shopify webhook ingestion, and the bad-input table of the README: every row gets a specific
 // status code and message (never a stack trace), and no order is lost or duplicated.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import { StackDriver } from '../../sandbox/driver';
+import { createDataConverter } from '../../temporal/data-converter';
 import { OrderWorkflows } from '../../temporal/order-workflows';
 import { startStack, type Stack } from '../helpers/stack';
 import { deliverShopifyWebhook, request } from '../helpers/http';
@@ -197,6 +198,87 @@ describe('bad input', () => {
     }
   }, 30_000);
 });
+
+/**
+ * A TCP relay in front of the real Temporal server that can stop relaying: the server stays up, but
+ * whatever the API sends it from then on gets no answer, as when Temporal cannot keep up.
+ */
+async function stallableRelay(target: string): Promise<{ address: string; stall(): void; close(): Promise<void> }> {
+  const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
+  let stalled = false;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((inbound) => {
+    const outbound = net.connect(port, host);
+    for (const [from, to] of [
+      [inbound, outbound],
+      [outbound, inbound],
+    ] as const) {
+      sockets.add(from);
+      from.on('data', (chunk) => void (stalled || to.write(chunk)));
+      from.on('error', () => to.destroy());
+      from.on('close', () => to.destroy());
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stall: () => void (stalled = true),
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+test('Temporal not keeping up: past WEBHOOK_MAX_IN_FLIGHT waiting hand-overs, a delivery gets 503 at once; the waiting ones 503 at their deadline; nothing lost', async () => {
+  const relay = await stallableRelay(stack.config.temporal.address);
+  const connection = await Connection.connect({ address: relay.address });
+  const client = new Client({ connection, namespace: stack.config.temporal.namespace, dataConverter: createDataConverter(stack.config.codec) });
+  const config = { ...stack.config, api: { ...stack.config.api, handOverTimeoutMs: 1_000, maxHandOversInFlight: 2 } };
+  const orders = new OrderWorkflows(client, {
+    shopDomain: config.shopify.shopDomain,
+    taskQueue: config.temporal.taskQueue,
+    settings: config.orders,
+    handOverTimeoutMs: config.api.handOverTimeoutMs,
+  });
+  const server: Server = createServer(createApp({ config, orders }));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const deliverTo = (payload: unknown) =>
+    deliverShopifyWebhook(url, { topic: 'orders/create', payload, secret: OLD_SECRET, shopDomain: stack.config.shopify.shopDomain });
+  try {
+    // While Temporal answers, this API hands over like the other one.
+    const first = await quietOrder();
+    expect((await deliverTo(first.payload)).status).toBe(200);
+
+    relay.stall();
+    const [a, b, c] = [await quietOrder(), await quietOrder(), await quietOrder()];
+    const answered: string[] = [];
+    const waiting = [a, b].map((o) => deliverTo(o.payload).then((res) => (answered.push(o.name), res)));
+    // Both hand-overs are under way before the third delivery arrives.
+    await new Promise((r) => setTimeout(r, 200));
+    const turnedAway = await deliverTo(c.payload);
+    answered.push(c.name);
+    expect(turnedAway.status).toBe(503);
+    expect(turnedAway.headers.get('retry-after')).toBe('1');
+    expect(turnedAway.body.error).toMatch(/not keeping up; nothing was recorded/);
+    // It did not wait for Temporal: answered before either waiting hand-over.
+    expect(answered).toEqual([c.name]);
+    for (const res of await Promise.all(waiting)) {
+      expect(res.status).toBe(503);
+      expect(res.body.error).toMatch(/Temporal is unavailable; nothing was recorded/);
+    }
+
+    // Nothing lost: Shopify delivers again, and the healthy API takes all three.
+    for (const order of [a, b, c]) expect((await deliver('orders/create', order.payload)).status).toBe(200);
+    for (const order of [first, a, b, c]) await shop.waitForOrder(order.id, 'submitted', (v) => v.status === 'submitted');
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await relay.close();
+    await connection.close().catch(() => undefined);
+  }
+}, 60_000);
 
 test('GET /openapi.json describes the webhook and ops routes from their zod schemas', async () => {
   const res = await request('GET', `${stack.apiUrl}/openapi.json`);

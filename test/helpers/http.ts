@@ -4,6 +4,7 @@ import { signShopifyWebhook } from '../../integrations/shopify/webhooks';
 export interface JsonResponse<T = any> {
   status: number;
   body: T;
+  headers: Headers;
 }
 
 export async function request<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> {
@@ -19,7 +20,7 @@ export async function request<T = any>(method: string, url: string, body?: unkno
   } catch {
     // not JSON: keep the text
   }
-  return { status: res.status, body: parsed };
+  return { status: res.status, body: parsed, headers: res.headers };
 }
 
 /** Polls until `probe` returns a truthy value (returned) or the deadline passes (throws with the last value). */

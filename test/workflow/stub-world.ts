@@ -63,7 +63,7 @@ export class StubWorld {
   readonly fulfilments: string[] = [];
   readonly emails = new Map<string, OrderIssueEmailInput>();
   readonly alerts: MerchantAlert[] = [];
-  /** Vinoshipper order number → the order workflow its webhooks reach (the alias workflows). */
+  /** Vinoshipper order number → the order workflow its webhooks reach (the alias workflows, registered by the first PUT's activity). */
   readonly aliases = new Map<string, string>();
   private readonly faults = new Map<string, Fault[]>();
 
@@ -113,7 +113,11 @@ export class StubWorld {
       };
     };
     return {
-      submitOrderToVinoshipper: wrap('submitOrderToVinoshipper', 'vinoshipper', (i: SubmitOrderInput) => this.put(i)),
+      // Like the real activity: the alias first (when asked for), then the PUT.
+      submitOrderToVinoshipper: wrap('submitOrderToVinoshipper', 'vinoshipper', (i: SubmitOrderInput) => {
+        if (i.aliasFor) this.aliases.set(i.vinoshipperOrderNumber, i.aliasFor);
+        return { ...this.put(i), ...(i.aliasFor ? { aliasRegistered: true } : {}) };
+      }),
       fetchVinoshipperOrder: wrap('fetchVinoshipperOrder', 'vinoshipper', (n: string) => this.view(n)),
       cancelVinoshipperOrder: wrap('cancelVinoshipperOrder', 'vinoshipper', (n: string) => this.cancel(n)),
       writeBackToShopify: wrap('writeBackToShopify', 'shopify', () => undefined),

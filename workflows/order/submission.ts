@@ -33,7 +33,6 @@ export async function sendWhenPaid(o: OrderContext): Promise<void> {
 export async function submitToVinoshipper(o: OrderContext): Promise<void> {
   const { record, snapshot } = o;
   const vinoshipperOrderNumber = o.vinoshipperOrderNumber;
-  const alias = record.aliasStarted ? null : registerAlias(o, vinoshipperOrderNumber);
   // From here on Vinoshipper may hold the order, whatever the answer (or its absence) says.
   record.putAttempted = true;
   record.flushAttributes();
@@ -43,7 +42,10 @@ export async function submitToVinoshipper(o: OrderContext): Promise<void> {
       vinoshipperOrderNumber,
       dateOfBirthAttribute: o.settings.dateOfBirthAttribute,
       inVinoshipper: record.phase === 'watch',
+      // Until the alias is known to exist, the PUT's activity registers it first (activities/order-alias.ts).
+      ...(record.aliasStarted ? {} : { aliasFor: o.workflowId }),
     });
+    noteAlias(o, result.aliasRegistered);
     if (result.kind === 'rejected') {
       const causeKey = result.issueType === 'compliance_failed' ? (snapshot.shippingAddress?.provinceCode ?? null) : result.causeKey;
       return await o.raiseIssue(result.issueType, result.details, { causeKey });
@@ -63,24 +65,18 @@ export async function submitToVinoshipper(o: OrderContext): Promise<void> {
       return await refreshFromVinoshipper(o);
     }
     await o.raiseIssue('vinoshipper_unreachable', unreachableDetails(err), { causeKey: isCredentialsFailure(err) ? 'credentials' : 'outage' });
-  } finally {
-    if (alias) await alias;
   }
 }
 
 /**
- * Registers the alias (`vinoshipper-order:<shop>:<number>`) alongside the first PUT, so it exists
- * before Vinoshipper can send its first webhook. It outlives continue-as-new and is released when
- * the order finishes.
+ * The alias (`vinoshipper-order:<shop>:<number>`) lets Vinoshipper's webhooks find the order. It is
+ * registered by the first PUT's own activity, before the PUT; a failed registration is tried again
+ * with the next PUT, and meanwhile the safety-net looks still run. Released when the order finishes.
  */
-function registerAlias(o: OrderContext, vinoshipperOrderNumber: string): Promise<void> {
-  return o.activities.temporal.registerVinoshipperOrderAlias({ vinoshipperOrderNumber, orderWorkflowId: o.workflowId }).then(
-    () => {
-      o.record.aliasStarted = true;
-    },
-    (err) =>
-      o.record.note('alias_failed', `Could not register the Vinoshipper order number for webhooks (the safety-net looks still run): ${failureMessage(err)}`),
-  );
+function noteAlias(o: OrderContext, registered: boolean | undefined): void {
+  if (registered === true) o.record.aliasStarted = true;
+  else if (registered === false)
+    o.record.note('alias_failed', 'Could not register the Vinoshipper order number for webhooks (the safety-net looks still run).');
 }
 
 /** The Vinoshipper order number on the Shopify order (a metafield and a tag), once. */

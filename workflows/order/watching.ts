@@ -60,7 +60,6 @@ export async function refreshFromVinoshipper(o: OrderContext): Promise<void> {
 export async function followVinoshipperOrder(o: OrderContext, current: VinoshipperOrderView): Promise<void> {
   const { record } = o;
   const before = `${record.status}/${record.issue?.cause ?? ''}`;
-  await writeBack(o);
   if (current.state === 'cancelled') await cancelledInVinoshipper(o, current);
   else if (current.state === 'shipped') await fulfil(o, current);
   else {
@@ -76,6 +75,9 @@ export async function followVinoshipperOrder(o: OrderContext, current: Vinoshipp
   }
   // Something changed: look again soon. Nothing did: the next look waits longer (back-off).
   if (`${record.status}/${record.issue?.cause ?? ''}` !== before) record.quietLooks = 0;
+  // After the status: its upsert goes out with the write-back's activity, so the order shows
+  // `submitted` as soon as Vinoshipper has it rather than one Shopify call later.
+  await writeBack(o);
 }
 
 /** Scenario 2: the Vinoshipper order exists but was flagged (customer verification, address, items). */

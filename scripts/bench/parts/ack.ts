@@ -44,12 +44,18 @@ export interface AckResult {
   durationSec: number;
   bare: AckRun;
   ours: AckRun;
-  /** Diagnosis: our route at the same rate with the worker stopped (the API and Temporal alone). */
-  oursWithoutWorker: AckRun;
+  /** Diagnosis: our route at the same rate with the worker stopped (the API and Temporal alone); not in a quick run. */
+  oursWithoutWorker?: AckRun;
   bareSearch: RateSearch;
   oursSearch: RateSearch;
-  /** The bare route under autocannon's own fixed-rate mode (10 connections), for comparison. */
-  bareAutocannon: LoadResult;
+  /** The bare route under autocannon's own fixed-rate mode (10 connections), for comparison; not in a quick run. */
+  bareAutocannon?: LoadResult;
+  /** Our route at half the order capacity part 2 measured (or half the offered rate without it). */
+  halfCapacity: AckRun;
+  /** What half capacity was taken from. */
+  capacitySource: string;
+  /** Our route offered twice its highest passing rate: Temporal cannot keep up, deliveries are turned away (503). */
+  overload: AckRun;
 }
 
 export function judge(run: OpenLoopResult): { passed: boolean; verdict: string } {
@@ -66,7 +72,7 @@ export function judge(run: OpenLoopResult): { passed: boolean; verdict: string }
   return { passed: problems.length === 0, verdict: problems.length ? problems.join('; ') : 'pass' };
 }
 
-export async function runAck(ctx: PartContext): Promise<AckResult> {
+export async function runAck(ctx: PartContext, orderCapacityPerSec?: number): Promise<AckResult> {
   const { rate, durationSec, stepDurationSec } = ctx.options;
   // The bare route needs no stack; its bodies are signed orders like ours (the HMAC covers the same bytes).
   const bare = NodeProcess.start(
@@ -84,21 +90,40 @@ export async function runAck(ctx: PartContext): Promise<AckResult> {
     ctx.log(`ack: our route at ${rate}/s for ${durationSec} s`);
     const { run: ours, deliveries } = await oursOnFreshStack(ctx, rate, durationSec);
     ctx.log(`ack: our route ${ours.verdict} (p99 ${ours.latency.p99.toFixed(1)} ms)`);
-    ctx.log(`ack: our route at ${rate}/s for ${durationSec} s with the worker stopped (diagnosis)`);
-    const { run: oursWithoutWorker } = await oursOnFreshStack(ctx, rate, durationSec, { stopWorker: true });
-    ctx.log(`ack: our route without worker ${oursWithoutWorker.verdict} (p99 ${oursWithoutWorker.latency.p99.toFixed(1)} ms)`);
+    // The diagnoses (worker stopped, autocannon, the bare route's own search) in a full run only.
+    const diagnose = ctx.options.profile === 'full';
+    let oursWithoutWorker: AckRun | undefined;
+    if (diagnose) {
+      ctx.log(`ack: our route at ${rate}/s for ${durationSec} s with the worker stopped (diagnosis)`);
+      ({ run: oursWithoutWorker } = await oursOnFreshStack(ctx, rate, durationSec, { stopWorker: true }));
+      ctx.log(`ack: our route without worker ${oursWithoutWorker.verdict} (p99 ${oursWithoutWorker.latency.p99.toFixed(1)} ms)`);
+    }
     ctx.log(`ack: bare HMAC route at ${rate}/s for ${durationSec} s`);
     const bareRun = withVerdict(await openLoop(bareUrl, deliveries, rate, durationSec));
     ctx.log(`ack: bare route ${bareRun.verdict} (p99 ${bareRun.latency.p99.toFixed(1)} ms)`);
 
-    ctx.log(`ack: bare route under autocannon's overallRate ${rate}/s for ${stepDurationSec} s, for comparison`);
-    const bareAutocannon = await runLoad({ url: bareUrl, deliveries, connections: AUTOCANNON_CONNECTIONS, rate, durationSec: stepDurationSec });
-
-    const bareSearch = await searchRates(ctx, 'bare', { rate, run: bareRun }, async (r) =>
-      withVerdict(await openLoop(bareUrl, deliveries, r, stepDurationSec)),
-    );
+    let bareAutocannon: LoadResult | undefined;
+    let bareSearch: RateSearch = { steps: [], highest: bareRun.passed ? rate : null, bound: 'not searched (quick run)' };
+    if (diagnose) {
+      ctx.log(`ack: bare route under autocannon's overallRate ${rate}/s for ${stepDurationSec} s, for comparison`);
+      bareAutocannon = await runLoad({ url: bareUrl, deliveries, connections: AUTOCANNON_CONNECTIONS, rate, durationSec: stepDurationSec });
+      bareSearch = await searchRates(ctx, 'bare', { rate, run: bareRun }, async (r) => withVerdict(await openLoop(bareUrl, deliveries, r, stepDurationSec)));
+    }
     const oursSearch = await searchRates(ctx, 'ours', { rate, run: ours }, async (r) => (await oursOnFreshStack(ctx, r, stepDurationSec)).run);
-    return { rate, durationSec, bare: bareRun, ours, oursWithoutWorker, bareSearch, oursSearch, bareAutocannon };
+
+    // Half the order capacity: the load a deployment should carry every day, acknowledged at once.
+    const capacity = orderCapacityPerSec !== undefined && Number.isFinite(orderCapacityPerSec) ? orderCapacityPerSec : rate;
+    const capacitySource = capacity === orderCapacityPerSec ? `part 2's ${capacity.toFixed(1)} orders/s` : `the offered rate ${rate}/s (part 2 not run)`;
+    const half = Math.max(1, Math.round(capacity / 2));
+    ctx.log(`ack: our route at half the capacity (${half}/s, ${capacitySource}) for ${durationSec} s`);
+    const { run: halfCapacity } = await oursOnFreshStack(ctx, half, durationSec);
+    ctx.log(`ack: half capacity ${halfCapacity.verdict} (p99 ${halfCapacity.latency.p99.toFixed(1)} ms)`);
+    // Twice what the route carries with p99 < 1 s: Temporal cannot keep up, so the answer is a quick 503.
+    const overloadRate = 2 * (oursSearch.highest ?? rate);
+    ctx.log(`ack: our route overloaded at ${overloadRate}/s (twice its highest passing rate) for ${stepDurationSec} s`);
+    const { run: overload } = await oursOnFreshStack(ctx, overloadRate, stepDurationSec);
+    ctx.log(`ack: overload ${overload.failedStatuses['503'] ?? 0} × 503, p99 to a 503 ${overload.rejectedLatency.p99.toFixed(1)} ms`);
+    return { rate, durationSec, bare: bareRun, ours, oursWithoutWorker, bareSearch, oursSearch, bareAutocannon, halfCapacity, capacitySource, overload };
   } finally {
     await bare.stop();
   }

@@ -1,0 +1,161 @@
+// Open orders: the worker's memory, and Vinoshipper's request rate, while many orders wait for
+// shipment. Setup: orders placed in the sandbox store and handed to Temporal with the webhook
+// route's own signal-with-start (OrderWorkflows.deliverSnapshot, no HTTP hop), under the bench's
+// raised Vinoshipper budget so that setup takes minutes, not hours; each level (e.g. 10,000 then
+// 50,000) is reached when visibility counts that many `submitted`, then the worker's resident
+// memory is read after --settle seconds. Then the worker is restarted with the default budget
+// (VINOSHIPPER_RATE_LIMIT, 2/s) and every open order gets a Vinoshipper webhook hint at once: a
+// burst of re-reads, the worst a deployment sees. Vinoshipper calls are the worker's own count
+// (cellarhand_external_calls_total{system="vinoshipper"}), read every second for the whole window;
+// the peak is the highest rate over any 10 s of it (and, beside it, between two readings).
+import { loadConfig } from '../../../config';
+import { parseOrderWebhook } from '../../../integrations/shopify/webhooks';
+import { OrderWorkflows } from '../../../temporal/order-workflows';
+import { startStack, stopStack, waitForCount } from '../processes';
+import { addProduct, BENCH_SKUS, placeOrders, type SignedOrder } from '../shop';
+import { inPool, sleep } from '../stats';
+import { ORDER_QUERY, type PartContext } from './context';
+
+const IN_FLIGHT = 50;
+const HINTS_IN_FLIGHT = 20;
+/**
+ * The peak rate is taken over this long: the server enforces the budget as a rate over time and
+ * lets short bursts through, so between two readings a second apart more can show (reported beside).
+ */
+const PEAK_WINDOW_MS = 10_000;
+
+export interface OpenResult {
+  /** The first order, delivered the moment the stack is ready, to `submitted` (visibility polled every 50 ms); null if it never got there. */
+  firstOrderMs: number | null;
+  /** Open orders at each reading, and the worker's resident memory then. */
+  levels: Array<{ open: number; workerRss: number }>;
+  setupMs: number;
+  /** The budget the worker declared during the measurement (the default unless VINOSHIPPER_RATE_LIMIT is set). */
+  budgetPerSec: number;
+  hintsSent: number;
+  windowSec: number;
+  vinoshipperCalls: number;
+  /** The highest rate over any PEAK_WINDOW_MS of the window. */
+  vinoshipperPeakPerSec: number;
+  /** The highest rate between two readings a second apart (short bursts included). */
+  vinoshipperPeakOneSecond: number;
+}
+
+export async function runOpen(ctx: PartContext): Promise<OpenResult> {
+  const levels = ctx.options.openLevels;
+  const stack = await startStack(ctx.choice, ctx.built);
+  try {
+    const client = await stack.client();
+    for (const sku of BENCH_SKUS) await addProduct(stack, sku);
+    const orders = new OrderWorkflows(client, {
+      shopDomain: stack.config.shopify.shopDomain,
+      taskQueue: stack.config.temporal.taskQueue,
+      settings: stack.config.orders,
+    });
+    // The stack says ready (the worker polls, the API reaches Temporal): its first order, through the
+    // webhook route, is worked on at once (npm start waits for the same before its banner).
+    const [first] = await placeOrders(stack, 1, BENCH_SKUS);
+    const firstSent = Date.now();
+    const res = await fetch(`${stack.apiUrl}/webhooks/shopify`, { method: 'POST', headers: first.headers, body: first.body });
+    void res.body?.cancel();
+    if (!res.ok) throw new Error(`the first order's webhook answered ${res.status}`);
+    const firstDone = await waitForCount(client, `${ORDER_QUERY} AND OrderStatus="submitted"`, 1, { everyMs: 50, stallMs: 30_000 });
+    const firstOrderMs = firstDone.reachedAt === null ? null : firstDone.reachedAt - firstSent;
+    ctx.log(`open: the first order after the stack was ready reached submitted after ${firstOrderMs ?? '(never)'} ms`);
+    const setupStart = Date.now();
+    const placed: SignedOrder[] = [first];
+    const readings: OpenResult['levels'] = [];
+    for (const level of levels) {
+      const more = level - placed.length;
+      ctx.log(`open: placing and handing over ${more} more orders (to ${level} open)`);
+      for (let done = 0; done < more; done += 5_000) {
+        const batch = await placeOrders(stack, Math.min(5_000, more - done), BENCH_SKUS);
+        await inPool(batch, IN_FLIGHT, async (delivery) => {
+          const parsed = parseOrderWebhook(JSON.parse(delivery.body.toString('utf8')));
+          if (!parsed.ok) throw new Error(`a generated order does not parse: ${parsed.problems.join('; ')}`);
+          await orders.deliverSnapshot(parsed.snapshot);
+        });
+        placed.push(...batch);
+      }
+      const reached = await waitForCount(client, `${ORDER_QUERY} AND OrderStatus="submitted"`, level, { everyMs: 1000, stallMs: 120_000 });
+      if (reached.reachedAt === null) throw new Error(`only ${reached.count} of ${level} orders reached submitted`);
+      await sleep(ctx.options.settleSec * 1000);
+      readings.push({ open: level, workerRss: stack.rss('worker') });
+      ctx.log(`open: ${level} open, worker RSS ${Math.round(stack.rss('worker') / 1e6)} MB`);
+    }
+    const setupMs = Date.now() - setupStart;
+
+    // The configured budget, as a deployment runs it: the worker restarted without the bench's raise.
+    const budgetPerSec = loadConfig({}).rateLimits.vinoshipperPerSecond;
+    stack.env.VINOSHIPPER_RATE_LIMIT = String(budgetPerSec);
+    await stack.kill('worker');
+    await stack.startPart('worker');
+    const metricsUrl = `http://localhost:${stack.env.WORKER_METRICS_PORT}/metrics`;
+    const samples: Array<{ at: number; calls: number }> = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const calls = await vinoshipperCalls(metricsUrl).catch(() => null);
+        if (calls !== null) samples.push({ at: Date.now(), calls });
+        await sleep(1000);
+      }
+    })();
+    const token = stack.config.vinoshipper.webhookToken;
+    const prefix = stack.config.orders.vinoshipperOrderPrefix;
+    const windowStart = Date.now();
+    ctx.log(`open: budget ${budgetPerSec}/s; a Vinoshipper webhook hint to each of the ${placed.length} open orders`);
+    await inPool(placed, HINTS_IN_FLIGHT, async (order) => {
+      const res = await fetch(`${stack.apiUrl}/webhooks/vinoshipper/${token}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ identifier: `${prefix}${order.name.replace('#', '')}`, subject: 'ORDER', event: 'UPDATED' }),
+      });
+      await res.arrayBuffer();
+    });
+    // Then a while longer: the re-reads the hints asked for drain at the budget's pace.
+    await sleep(ctx.options.openWindowSec * 1000);
+    sampling = false;
+    await sampler;
+    const windowSec = (Date.now() - windowStart) / 1000;
+    const peakOneSecond = peakRate(samples, 1_000);
+    const peak = peakRate(samples, PEAK_WINDOW_MS);
+    const total = samples.length > 1 ? samples.at(-1)!.calls - samples[0].calls : 0;
+    ctx.log(
+      `open: ${total} Vinoshipper calls in ${windowSec.toFixed(0)} s, peak ${peak.toFixed(2)}/s over ${PEAK_WINDOW_MS / 1000} s, ${peakOneSecond.toFixed(2)}/s between two readings (budget ${budgetPerSec}/s)`,
+    );
+    return {
+      firstOrderMs,
+      levels: readings,
+      setupMs,
+      budgetPerSec,
+      hintsSent: placed.length,
+      windowSec,
+      vinoshipperCalls: total,
+      vinoshipperPeakPerSec: peak,
+      vinoshipperPeakOneSecond: peakOneSecond,
+    };
+  } finally {
+    await stopStack(stack);
+  }
+}
+
+/** The worker's count of calls to Vinoshipper so far (every operation and outcome). */
+async function vinoshipperCalls(metricsUrl: string): Promise<number> {
+  const text = await (await fetch(metricsUrl, { signal: AbortSignal.timeout(900) })).text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('cellarhand_external_calls_total{') && line.includes('system="vinoshipper"')) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}
+
+/** The highest call rate over any stretch of at least `windowMs` between two readings. */
+function peakRate(samples: ReadonlyArray<{ at: number; calls: number }>, windowMs: number): number {
+  let peak = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const j = samples.findIndex((s, k) => k > i && s.at - samples[i].at >= windowMs * 0.95);
+    if (j < 0) break;
+    peak = Math.max(peak, (samples[j].calls - samples[i].calls) / ((samples[j].at - samples[i].at) / 1000));
+  }
+  return peak;
+}
