@@ -21,7 +21,7 @@ import { runOrders } from './parts/orders';
 import { runParked } from './parts/parked';
 import { killEverything, recentOutput, startStack, stopStack, type Built } from './processes';
 import { lastRunFigures, renderReport, renderTable, verdicts, type BenchResults } from './report';
-import { loadRun, renderDocument, saveRun } from './side-by-side';
+import { LATEST_RUNS_DIR, loadRun, renderDocument, saveRun } from './side-by-side';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -97,6 +97,7 @@ async function main(): Promise<void> {
   const root = projectRoot();
   const documented = isDefaultFullRun(options) && !options.out;
   let report = renderReport(input);
+  saveRun(root, input, LATEST_RUNS_DIR);
   if (documented) {
     // The page shows this run beside the other backend's last full run.
     saveRun(root, input);

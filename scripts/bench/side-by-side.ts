@@ -6,21 +6,24 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BACKENDS, type Backend } from '../lib/local-stack';
-import { renderReport, type ReportInput } from './report';
+import { lastRunFigures, renderReport, type ReportInput } from './report';
 import { mb, ms, perSec, secs } from './stats';
 
 export const RUNS_DIR = path.join('docs', 'benchmarks');
 
 const TITLE: Record<Backend, string> = { dev: 'Dev server (Temporal CLI, SQLite)', postgres: 'Temporal server on PostgreSQL' };
 
-export function saveRun(root: string, input: ReportInput): void {
-  const dir = path.join(root, RUNS_DIR);
+/** Every run, quick or full, is also kept here by backend: `npm run bench:compare` sets the latest of each side by side. */
+export const LATEST_RUNS_DIR = path.join('.cellarhand', 'bench', 'runs');
+
+export function saveRun(root: string, input: ReportInput, runsDir = RUNS_DIR): void {
+  const dir = path.join(root, runsDir);
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, `${input.options.backend}.json`), `${JSON.stringify(input, null, 1)}\n`);
 }
 
-export function loadRun(root: string, backend: Backend): ReportInput | null {
-  const file = path.join(root, RUNS_DIR, `${backend}.json`);
+export function loadRun(root: string, backend: Backend, runsDir = RUNS_DIR): ReportInput | null {
+  const file = path.join(root, runsDir, `${backend}.json`);
   if (!existsSync(file)) return null;
   const input = JSON.parse(readFileSync(file, 'utf8')) as ReportInput;
   return { ...input, startedAt: new Date(input.startedAt) };
@@ -50,6 +53,14 @@ const ROWS: Row[] = [
   { label: '4 · Parked orders: worker RSS', value: (r) => r.results.parked?.workerRssParked, format: mb },
   { label: '4 · Parked orders: Temporal server RSS', value: (r) => r.results.parked?.serverRssParked, format: mb },
   { label: '4 · Parked orders resumed: last `submitted`', value: (r) => r.results.parked?.lastSubmittedMs, format: secs },
+  // The issue-11 figures (the keys of last-run.json).
+  { label: '3 · Webhook ack p99 at half the order capacity', value: (r) => lastRunFigures(r.results).ackP99AtHalfCapacityMs, format: (v) => ms(v) },
+  { label: '3 · Overload: p99 time to a 503', value: (r) => lastRunFigures(r.results).overloadRejectP99Ms, format: (v) => ms(v) },
+  { label: '5 · One order idle 30 days: Temporal actions', value: (r) => lastRunFigures(r.results).idleActionsPerOrder30d, format: String },
+  { label: '5 · One order idle 30 days: Vinoshipper calls', value: (r) => lastRunFigures(r.results).idleVinoshipperCallsPerOrder30d, format: String },
+  { label: '6 · Open orders: Vinoshipper peak (10 s)', value: (r) => lastRunFigures(r.results).vinoshipperPeakCallsPerSec, format: (v) => `${v}/s` },
+  { label: '6 · Open orders: worker RSS, fewer', value: (r) => lastRunFigures(r.results).workerRssMbAt10kOpen, format: (v) => `${v} MB` },
+  { label: '6 · Open orders: worker RSS, more', value: (r) => lastRunFigures(r.results).workerRssMbAt50kOpen, format: (v) => `${v} MB` },
 ];
 
 /** The headline figures of both runs and PostgreSQL ÷ dev server per row. */
