@@ -15,13 +15,21 @@ import { requestLogger } from './logging';
 
 const BODY_LIMIT = '1mb';
 
+const receivedAt: express.RequestHandler = (_req, res, next) => {
+  res.locals.receivedAt = Date.now();
+  next();
+};
+
 export function shopifyWebhookRoutes(config: Pick<Config, 'shopify' | 'temporal' | 'api'>, orders: OrderWorkflows): Router {
   const router = Router();
   const privacy = new PrivacyRequests(orders.client, { taskQueue: config.temporal.taskQueue, handOverTimeoutMs: config.api.handOverTimeoutMs });
   // Shopify gives a delivery 5 s; when Temporal cannot keep up, answer 503 well inside it (api/hand-overs.ts).
   const handOvers = new HandOvers(config.api.maxHandOversInFlight);
   // Raw bytes: the HMAC is computed over the body exactly as received, before any parsing.
-  router.post('/webhooks/shopify', express.raw({ type: () => true, limit: BODY_LIMIT }), async (req, res) => {
+  // The hand-over's deadline counts from the delivery's arrival, before its body is read and checked:
+  // under load those wait their turn too, and the 503 must still come within about a second.
+  router.post('/webhooks/shopify', receivedAt, express.raw({ type: () => true, limit: BODY_LIMIT }), async (req, res) => {
+    const deadline = (res.locals.receivedAt as number) + config.api.handOverTimeoutMs;
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!verifyShopifyHmac(body, req.get('x-shopify-hmac-sha256'), config.shopify.webhookSecrets)) {
       throw new HttpError(401, 'Invalid or missing X-Shopify-Hmac-Sha256 signature');
@@ -44,7 +52,7 @@ export function shopifyWebhookRoutes(config: Pick<Config, 'shopify' | 'temporal'
     if ((ORDER_TOPICS as readonly string[]).includes(topic)) {
       const parsed = parseOrderWebhook(json);
       if (!parsed.ok) throw new HttpError(422, `Payload is not a Shopify order (${topic})`, { problems: parsed.problems });
-      const outcome = await handOvers.run(() => orders.deliverSnapshot(parsed.snapshot));
+      const outcome = await handOvers.run(() => orders.deliverSnapshot(parsed.snapshot, deadline));
       res.status(200).json({ topic, order: parsed.snapshot.name, outcome });
       return;
     }
@@ -52,7 +60,7 @@ export function shopifyWebhookRoutes(config: Pick<Config, 'shopify' | 'temporal'
       // Validated, then reduced to ids; problems name fields only (the payload holds an email and phone).
       const parsed = parsePrivacyWebhook(topic as PrivacyTopic, json, shop, new Date());
       if (!parsed.ok) throw new HttpError(422, `Payload is not a valid ${topic} request`, { problems: parsed.problems });
-      const { workflowId, outcome } = await handOvers.run(() => privacy.start(parsed.request));
+      const { workflowId, outcome } = await handOvers.run(() => privacy.start(parsed.request, deadline));
       res.status(200).json({ topic, workflowId, outcome });
       return;
     }

@@ -135,10 +135,11 @@ export class OrderWorkflows {
    * Start-or-signal: the order's workflow starts with this snapshot, or (already running) receives
    * it as an update. A finished workflow is never started again for the same order.
    */
-  async deliverSnapshot(snapshot: OrderSnapshot): Promise<Delivery> {
+  async deliverSnapshot(snapshot: OrderSnapshot, deadline = Date.now() + (this.opts.handOverTimeoutMs ?? HAND_OVER_DEADLINE_MS)): Promise<Delivery> {
     try {
-      // Shopify gives a webhook 5 s: give up on Temporal well before and answer 503, so Shopify retries.
-      await this.client.withDeadline(Date.now() + (this.opts.handOverTimeoutMs ?? HAND_OVER_DEADLINE_MS), async () => {
+      // Shopify gives a webhook 5 s: give up on Temporal well before (the webhook route passes a
+      // deadline from the delivery's arrival) and answer 503, so Shopify retries.
+      await this.client.withDeadline(deadline, async () => {
         const input: OrderWorkflowInput = { shopDomain: this.opts.shopDomain, snapshot, settings: await this.orderSettings() };
         return this.client.workflow.signalWithStart(ORDER_WORKFLOW_TYPE, {
           workflowId: this.workflowId(snapshot.shopifyOrderId),

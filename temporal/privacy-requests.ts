@@ -25,8 +25,9 @@ export class PrivacyRequests {
     private readonly opts: { taskQueue: string; timing?: Partial<PrivacyTiming>; handOverTimeoutMs?: number },
   ) {}
 
-  async start(request: PrivacyRequest): Promise<PrivacyHandOver> {
-    return this.client.withDeadline(Date.now() + (this.opts.handOverTimeoutMs ?? HAND_OVER_DEADLINE_MS), () => this.handOver(request));
+  /** `deadline`: when to give up on Temporal (epoch ms); by default the hand-over timeout from now. */
+  async start(request: PrivacyRequest, deadline = Date.now() + (this.opts.handOverTimeoutMs ?? HAND_OVER_DEADLINE_MS)): Promise<PrivacyHandOver> {
+    return this.client.withDeadline(deadline, () => this.handOver(request));
   }
 
   private async handOver(request: PrivacyRequest): Promise<PrivacyHandOver> {
