@@ -6,10 +6,6 @@ import { Context, heartbeat } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import {
-  IssueCauseKey,
-  IssueTypeKey,
-  ORDER_WORKFLOW_TYPE,
-  ShopifyOrderNameKey,
   findSkuMismatches,
   parseIssueCause,
   statusQuery,
@@ -22,9 +18,10 @@ import {
 import { renderCatalogCheckEmail } from '../integrations/email/catalog-check-template';
 import type { EmailClient } from '../integrations/email/client';
 import type { ShopifyAdmin } from '../integrations/shopify/admin';
-import { availableOf } from '../integrations/vinoshipper/classify';
+import { availableOf, productSku } from '../integrations/vinoshipper/classify';
 import type { VinoshipperClient } from '../integrations/vinoshipper/client';
 import { CatalogChecks } from '../temporal/catalog-checks';
+import { orderListQuery, orderListing } from '../temporal/order-workflows';
 import { classified } from './failures';
 
 const LINKED_ISSUES: IssueType[] = ['product_missing', 'inventory_unavailable'];
@@ -53,7 +50,7 @@ export function createCatalogCheckActivities(
         after = page.endCursor;
       }
       const entries = (await classified(() => clients.vinoshipper.listProducts())).flatMap((p): VinoshipperCatalogEntry[] => {
-        const sku = p.detail?.sku ?? p.summary?.sku;
+        const sku = productSku(p);
         return sku ? [{ sku, name: p.detail?.name ?? p.summary?.name ?? null, available: availableOf(p) }] : [];
       });
       return {
@@ -68,21 +65,14 @@ export function createCatalogCheckActivities(
     async ordersBlockedBySkus(skus) {
       const client = Context.current().client;
       const wanted = new Set(skus);
-      const types = LINKED_ISSUES.map((t) => `"${t}"`).join(', ');
-      const query = `WorkflowType="${ORDER_WORKFLOW_TYPE}" AND ShopDomain="${config.shopify.shopDomain}" AND ExecutionStatus="Running" AND OrderStatus="needs_attention" AND IssueType IN (${types})`;
+      const query = orderListQuery(config.shopify.shopDomain, { status: 'needs_attention', running: true, issueTypes: LINKED_ISSUES });
       const blocked: BlockedOrder[] = [];
       for await (const wf of client.workflow.list({ query })) {
-        const issueType = wf.typedSearchAttributes.get(IssueTypeKey) as IssueType | undefined;
+        const { shopifyOrderId, shopifyOrderName, workflowId, issueType, issueCause } = orderListing(wf);
         if (!issueType) continue;
-        const found = await skusOf(client, wf.workflowId, wf.typedSearchAttributes.get(IssueCauseKey), wanted);
+        const found = await skusOf(client, workflowId, issueCause ?? undefined, wanted);
         if (!found.length) continue;
-        blocked.push({
-          shopifyOrderId: wf.workflowId.split(':').pop()!,
-          shopifyOrderName: wf.typedSearchAttributes.get(ShopifyOrderNameKey) ?? wf.workflowId,
-          workflowId: wf.workflowId,
-          issueType,
-          skus: found,
-        });
+        blocked.push({ shopifyOrderId, shopifyOrderName: shopifyOrderName ?? workflowId, workflowId, issueType, skus: found });
         heartbeat();
       }
       return blocked;

@@ -2,7 +2,8 @@
 // so no order workflow is woken for it), and the email.
 import { Context } from '@temporalio/activity';
 import type { Config } from '../config';
-import { IssueCauseKey, IssueTypeKey, ORDER_WORKFLOW_TYPE, ShopifyOrderNameKey, type DailyDigestActivities, type IssueType, type StuckOrder } from '../domain';
+import type { DailyDigestActivities, StuckOrder } from '../domain';
+import { orderListQuery, orderListing } from '../temporal/order-workflows';
 import { renderDailyDigestEmail } from '../integrations/email/daily-digest-template';
 import type { EmailClient } from '../integrations/email/client';
 import { classified } from './failures';
@@ -11,17 +12,17 @@ export function createDailyDigestActivities(client: EmailClient, config: Pick<Co
   const context = { shopDomain: config.shopify.shopDomain, temporalUiUrl: config.temporal.uiUrl, temporalNamespace: config.temporal.namespace };
   return {
     async ordersNeedingAttention(limit) {
-      const query = `WorkflowType="${ORDER_WORKFLOW_TYPE}" AND ShopDomain="${config.shopify.shopDomain}" AND ExecutionStatus="Running" AND OrderStatus="needs_attention"`;
+      const query = orderListQuery(config.shopify.shopDomain, { status: 'needs_attention', running: true });
       const orders: StuckOrder[] = [];
       for await (const wf of Context.current().client.workflow.list({ query })) {
-        const issueType = (wf.typedSearchAttributes.get(IssueTypeKey) as IssueType | undefined) ?? null;
+        const { shopifyOrderId, shopifyOrderName, workflowId, issueType, issueCause, startedAt } = orderListing(wf);
         orders.push({
-          shopifyOrderId: wf.workflowId.split(':').pop()!,
-          shopifyOrderName: wf.typedSearchAttributes.get(ShopifyOrderNameKey) ?? wf.workflowId,
-          workflowId: wf.workflowId,
+          shopifyOrderId,
+          shopifyOrderName: shopifyOrderName ?? workflowId,
+          workflowId,
           issueType,
-          cause: wf.typedSearchAttributes.get(IssueCauseKey) ?? issueType ?? 'unknown',
-          since: wf.startTime.toISOString(),
+          cause: issueCause ?? issueType ?? 'unknown',
+          since: startedAt,
         });
       }
       // Visibility lists newest first: keep the oldest when there are more than one email lists.

@@ -6,7 +6,7 @@ import { AlertDigest } from '../temporal/alert-digest';
 import type { OrderWorkflows } from '../temporal/order-workflows';
 import { requireOpsToken } from './ops';
 
-export function alertRoutes(config: Pick<Config, 'api' | 'shopify' | 'alerts'>, orders: OrderWorkflows): Router {
+export function alertRoutes(config: Pick<Config, 'api' | 'shopify' | 'alerts' | 'orders'>, orders: OrderWorkflows): Router {
   const digest = new AlertDigest(orders.client, config.shopify.shopDomain);
   const router = Router();
   router.use('/api/alerts', requireOpsToken(config.api.opsToken));
@@ -14,7 +14,7 @@ export function alertRoutes(config: Pick<Config, 'api' | 'shopify' | 'alerts'>, 
   router.get('/api/alerts', async (_req, res) => {
     const view = await digest.view();
     res.json({
-      mode: config.alerts.mode,
+      mode: config.orders.alertMode,
       windowMs: config.alerts.groupWindowMs,
       running: view !== null,
       groups: view?.groups ?? [],

@@ -2,13 +2,20 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Config } from '../config';
-import { CatalogChecks } from '../temporal/catalog-checks';
+import { CatalogChecks, RUN_NOW_WAIT_MS } from '../temporal/catalog-checks';
 import type { OrderWorkflows } from '../temporal/order-workflows';
 import { HttpError } from './errors';
 import { parse, requireOpsToken } from './ops';
 
 /** How long POST waits for the run before answering 202 (it goes on either way). */
-export const runNowQuery = z.object({ wait: z.coerce.number().int().min(0).max(60).default(20) });
+export const runNowQuery = z.object({
+  wait: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60)
+    .default(RUN_NOW_WAIT_MS / 1000),
+});
 
 export function catalogRoutes(config: Pick<Config, 'api' | 'temporal'>, orders: OrderWorkflows): Router {
   const checks = new CatalogChecks(orders.client, config.temporal.taskQueue);
@@ -16,8 +23,7 @@ export function catalogRoutes(config: Pick<Config, 'api' | 'temporal'>, orders: 
   router.use('/api/catalog', requireOpsToken(config.api.opsToken));
 
   router.get('/api/catalog/check', async (_req, res) => {
-    const [latest, running] = await Promise.all([checks.latest(), checks.running()]);
-    res.json({ latest, running });
+    res.json(await checks.status());
   });
 
   router.post('/api/catalog/check', async (req, res) => {

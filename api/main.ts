@@ -23,7 +23,7 @@ async function main(): Promise<void> {
       handOverTimeoutMs: config.api.handOverTimeoutMs,
     });
     // The install is recorded before the first webhook (the default cut-off for old orders).
-    await orders.shopSettings.ensure().catch((err) => logger.error({ err }, 'shop settings could not be read yet; the first webhook will try again'));
+    await orders.shopSettings.current().catch((err) => logger.error({ err }, 'shop settings could not be read yet; the first webhook will try again'));
     const registry = createRegistry();
     const probe = probeConnection(config.temporal);
     const readiness = {

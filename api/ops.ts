@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Config } from '../config';
 import { isShopifyId, SHOPIFY_ID_DIGITS } from '../integrations/shopify/ids';
 import { ISSUE_TYPES, ORDER_STATUSES } from '../domain';
-import { OrderFinishedError, RequestRefusedError, UnknownOrderError, type OrderWorkflows } from '../temporal/order-workflows';
+import { RequestRefusedError, UnknownOrderError, type OrderWorkflows } from '../temporal/order-workflows';
 import { HttpError } from './errors';
 
 export const listQuery = z.object({
@@ -66,18 +66,13 @@ export function opsRoutes(config: Pick<Config, 'api'>, orders: OrderWorkflows): 
   // The shop's settings: the sync switch (turning it back on resumes the orders skipped meanwhile),
   // the skip tag, the install time and the cut-off before which orders are never sent.
   router.get('/api/settings', async (_req, res) => {
-    res.json(await settingsView());
+    res.json(await orders.settingsView());
   });
   router.put('/api/settings', async (req, res) => {
     const body = parse(settingsBody, req.body, 'body');
     await orders.shopSettings.setSyncEnabled(body.syncEnabled, body.by);
-    res.json(await settingsView());
+    res.json(await orders.settingsView());
   });
-  async function settingsView() {
-    const shop = await orders.shopSettings.current();
-    const { ordersCreatedAfter, excludeTag } = await orders.orderSettings();
-    return { ...shop, excludeTag, ordersCreatedAfter };
-  }
 
   for (const [action, send] of Object.entries(actions)) {
     router.post(`/api/orders/:id/${action}`, async (req, res) => {
@@ -94,7 +89,6 @@ async function known<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (err) {
     if (err instanceof UnknownOrderError) throw new HttpError(404, err.message);
-    if (err instanceof OrderFinishedError) throw new HttpError(409, err.message);
     if (err instanceof RequestRefusedError) throw new HttpError(409, `Not done: ${err.reason}`, { reason: err.reason });
     throw err;
   }

@@ -4,7 +4,6 @@
 // configuration.
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import type { AlertMode } from '../domain/alerts';
 import type { OrderSettings } from '../domain/settings';
 
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
@@ -68,6 +67,16 @@ const SANDBOX_CODEC_KEY_ID = 'sandbox-1';
 const SANDBOX_CODEC_KEY = Buffer.alloc(32, 7).toString('base64');
 const SANDBOX_URL = `http://localhost:${SANDBOX_PORT}`;
 
+/** Where the sandbox serves each stand-in (sandbox/index.ts mounts them): the URLs that point the clients at it. */
+export function sandboxServiceUrls(sandboxUrl: string): { SHOPIFY_ADMIN_API_URL: string; VINOSHIPPER_API_URL: string; RESEND_BASE_URL: string } {
+  return {
+    SHOPIFY_ADMIN_API_URL: `${sandboxUrl}/shopify`,
+    VINOSHIPPER_API_URL: `${sandboxUrl}/vinoshipper/api/v3/p`,
+    RESEND_BASE_URL: `${sandboxUrl}/resend`,
+  };
+}
+const SANDBOX_SERVICES = sandboxServiceUrls(SANDBOX_URL);
+
 /**
  * The sandbox's Shopify app: with no Shopify credentials set, cellarhand authenticates the way a
  * new winery's Dev Dashboard app does (client credentials grant) against these. Production refuses them.
@@ -117,7 +126,7 @@ export const envSchema = z.object({
   SHOPIFY_SHOP_DOMAIN: nonEmpty('cellarhand-demo.myshopify.com').refine((v) => /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(v), {
     message: 'must be the shop’s myshopify.com domain, e.g. my-winery.myshopify.com',
   }),
-  SHOPIFY_ADMIN_API_URL: url(`${SANDBOX_URL}/shopify`),
+  SHOPIFY_ADMIN_API_URL: url(SANDBOX_SERVICES.SHOPIFY_ADMIN_API_URL),
   SHOPIFY_CLIENT_ID: optional,
   SHOPIFY_CLIENT_SECRET: optional,
   SHOPIFY_ADMIN_API_TOKEN: optional,
@@ -129,7 +138,7 @@ export const envSchema = z.object({
   SHOPIFY_DOB_ATTRIBUTE: nonEmpty('date_of_birth'),
   SHOPIFY_EXCLUDE_TAG: nonEmpty('vinoshipper-skip'),
 
-  VINOSHIPPER_API_URL: url(`${SANDBOX_URL}/vinoshipper/api/v3/p`),
+  VINOSHIPPER_API_URL: url(SANDBOX_SERVICES.VINOSHIPPER_API_URL),
   VINOSHIPPER_API_KEY: nonEmpty('1001.sandbox'),
   VINOSHIPPER_API_SECRET: nonEmpty('sandbox-secret'),
   VINOSHIPPER_ORDER_PREFIX: z
@@ -142,7 +151,7 @@ export const envSchema = z.object({
   VINOSHIPPER_WEBHOOK_TOKEN: nonEmpty('sandbox-vinoshipper-token'),
 
   RESEND_API_KEY: nonEmpty('re_sandbox'),
-  RESEND_BASE_URL: url(`${SANDBOX_URL}/resend`),
+  RESEND_BASE_URL: url(SANDBOX_SERVICES.RESEND_BASE_URL),
   EMAIL_FROM: nonEmpty('cellarhand <orders@cellarhand.example>'),
   MERCHANT_ALERT_EMAIL: z.email({ message: 'must be an email address' }).default('winery@cellarhand.example'),
 
@@ -270,9 +279,8 @@ export interface Config {
   /** Server-side budgets of the rate-limited task queues: one for the whole deployment, however many workers. */
   rateLimits: { vinoshipperPerSecond: number; resendPerSecond: number };
   reconciliation: { enabled: boolean; intervalMs: number; maxLookbackMs: number };
-  /** Merchant alerts: grouped per cause over a window (or one email per order), and the daily digest. */
+  /** Merchant alerts: grouped per cause over a window (the mode is `orders.alertMode`), and the daily digest. */
   alerts: {
-    mode: AlertMode;
     groupWindowMs: number;
     dailyDigest: { enabled: boolean; hour: number; minute: number; timeZone: string };
   };
@@ -422,7 +430,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: { vinoshipperPerSecond: e.VINOSHIPPER_RATE_LIMIT, resendPerSecond: e.RESEND_RATE_LIMIT },
     reconciliation: { enabled: e.RECONCILE_ENABLED, intervalMs: e.RECONCILE_INTERVAL, maxLookbackMs: e.RECONCILE_MAX_LOOKBACK },
     alerts: {
-      mode: e.ALERT_MODE,
       groupWindowMs: e.ALERT_GROUP_WINDOW,
       dailyDigest: {
         enabled: e.DAILY_DIGEST_ENABLED,

@@ -10,7 +10,7 @@ import { mapLimit } from '../observability/order-metrics';
 import { RequestRefusedError, UnknownOrderError, type OrderRequestArgs, type OrderRequestKind, type OrderWorkflows } from '../temporal/order-workflows';
 import type { ConsoleFeed } from './feed';
 import { signedIn } from './guard';
-import { causeOf } from './inbox';
+import { groupByCause } from './inbox';
 
 /** A bulk request acts on at most this many orders of the group per click (the oldest first). */
 export const BULK_LIMIT = 200;
@@ -76,7 +76,7 @@ export function actionRoutes(orders: OrderWorkflows, feed: ConsoleFeed): Router 
     router.post(`/console/groups/${kind}`, async (req, res) => {
       const body = parse(kind === 'retry' ? groupBody : groupResolveBody, req.body, 'request') as { cause: string; note?: string };
       feed.invalidate();
-      const members = (await feed.needsAttention()).filter((o) => causeOf(o) === body.cause).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+      const members = groupByCause(await feed.needsAttention()).find((g) => g.cause === body.cause)?.orders ?? [];
       const chosen = members.slice(0, BULK_LIMIT);
       const args: OrderRequestArgs[OrderRequestKind] = kind === 'retry' ? { by: by(res) } : { note: body.note!, by: by(res) };
       const answers = await mapLimit(

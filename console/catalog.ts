@@ -1,11 +1,8 @@
 // The catalogue check from the console: the latest result (read through the feed, with the inbox)
 // and "Run the check now", which waits a little for the run's report like POST /api/catalog/check.
 import { Router } from 'express';
-import type { CatalogChecks } from '../temporal/catalog-checks';
+import { RUN_NOW_WAIT_MS, type CatalogChecks } from '../temporal/catalog-checks';
 import type { ConsoleFeed } from './feed';
-
-/** How long "Run the check now" waits for the report before saying it is still checking. */
-const RUN_NOW_WAIT_MS = 20_000;
 
 export function catalogRoutes(checks: CatalogChecks, feed: ConsoleFeed): Router {
   const router = Router();

@@ -49,10 +49,7 @@ export class ConsoleFeed {
 
   /** The latest catalogue check's report (null before the first) and the checks running now. */
   catalog(): Promise<{ latest: CatalogCheckReport | null; running: { workflowId: string; startedAt: string }[] }> {
-    return this.cached('catalog', CATALOG_MS, async () => {
-      const [latest, running] = await Promise.all([this.catalogChecks.latest(), this.catalogChecks.running()]);
-      return { latest, running };
-    });
+    return this.cached('catalog', CATALOG_MS, () => this.catalogChecks.status());
   }
 
   /** After a person changed something: the next read asks Temporal again. */

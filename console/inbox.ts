@@ -33,10 +33,7 @@ export function groupId(cause: string): string {
  */
 export function groupByCause(listings: OrderListing[]): CauseGroup[] {
   const groups = new Map<string, OrderListing[]>();
-  for (const order of listings) {
-    const cause = causeOf(order);
-    groups.set(cause, [...(groups.get(cause) ?? []), order]);
-  }
+  for (const order of listings) append(groups, causeOf(order), order);
   const oldestFirst = (a: OrderListing, b: OrderListing) => a.startedAt.localeCompare(b.startedAt);
   return [...groups.entries()]
     .map(([cause, orders]) => {
@@ -57,7 +54,7 @@ export function groupByCause(listings: OrderListing[]): CauseGroup[] {
 export function stuckBySku(listings: OrderListing[]): Map<string, OrderListing[]> {
   const bySku = new Map<string, OrderListing[]>();
   for (const order of listings) {
-    for (const sku of causeSkus(causeOf(order))) bySku.set(sku, [...(bySku.get(sku) ?? []), order]);
+    for (const sku of causeSkus(causeOf(order))) append(bySku, sku, order);
   }
   return bySku;
 }
@@ -66,4 +63,10 @@ export function stuckBySku(listings: OrderListing[]): Map<string, OrderListing[]
 export function causeSkus(cause: string): string[] {
   const { type, key } = parseIssueCause(cause);
   return key && (type === 'product_missing' || type === 'inventory_unavailable') ? key.split(',') : [];
+}
+
+function append<T>(lists: Map<string, T[]>, key: string, item: T): void {
+  const list = lists.get(key);
+  if (list) list.push(item);
+  else lists.set(key, [item]);
 }

@@ -39,15 +39,9 @@ export function pageRoutes(config: Config, orders: OrderWorkflows, feed: Console
 
   async function inbox(req: Request): Promise<InboxView> {
     const { status, q } = parse(inboxQuery, req.query, 'query');
-    const [shop, orderSettings, stuck, catalog] = await Promise.all([
-      orders.shopSettings.current(),
-      orders.orderSettings(),
-      feed.needsAttention(),
-      feed.catalog(),
-    ]);
-    const skippedWaiting = shop.syncEnabled ? 0 : await feed.skippedWaiting();
+    const [settings, stuck, catalog] = await Promise.all([orders.settingsView(), feed.needsAttention(), feed.catalog()]);
+    const skippedWaiting = settings.syncEnabled ? 0 : await feed.skippedWaiting();
     const counts = { needsAttention: stuck.length, skippedWaiting };
-    const settings = { ...shop, excludeTag: orderSettings.excludeTag, ordersCreatedAfter: orderSettings.ordersCreatedAfter };
     const base = { status, counts, settings, catalog: { ...catalog, stuckBySku: stuckBySku(stuck) } };
     if (q !== undefined) {
       if (!ORDER_SEARCH.test(q)) throw new HttpError(400, `“${q}” is not an order name or number: search like #1036 or 1036`);

@@ -16,10 +16,11 @@ export function syncSwitchRoutes(orders: OrderWorkflows, feed: ConsoleFeed): Rou
     const { enabled } = parse(syncBody, req.body, 'request');
     const { name } = signedIn(res).session;
     const before = await orders.shopSettings.current();
-    const waiting = enabled ? await orders.count({ status: 'skipped', running: true }) : 0;
+    // Only turning sync on resumes anything: only then are the skipped orders counted.
+    const waiting = enabled && !before.syncEnabled ? await orders.count({ status: 'skipped', running: true }) : 0;
     const state = await orders.shopSettings.setSyncEnabled(enabled, name ? `${name} (console)` : 'console');
     feed.invalidate();
-    const { excludeTag } = await orders.orderSettings();
+    const { excludeTag } = await orders.settingsView();
     const summary =
       before.syncEnabled === enabled
         ? `Sync was already ${enabled ? 'on' : 'off'}.`

@@ -123,8 +123,6 @@ export interface EmailActivities {
   sendOrderIssueEmail(input: OrderIssueEmailInput): Promise<{ emailId: string }>;
 }
 
-export type OrderActivities = VinoshipperActivities & ShopifyOrderActivities & EmailActivities;
-
 /** The Vinoshipper-number alias of an order (domain/workflow-ids.ts), kept with the worker's own Temporal client. */
 export interface OrderAliasActivities {
   /** Starts the alias workflow (memo: the order's workflow id); an alias already running is fine. */

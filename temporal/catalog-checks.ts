@@ -9,6 +9,9 @@ const RECENT_RUNS = 20;
 export type CatalogCheckRun =
   { outcome: 'done'; report: CatalogCheckReport } | { outcome: 'running'; workflowId: string } | { outcome: 'failed'; message: string };
 
+/** How long "run the check now" waits for the report by default (the ops API's `wait`, the console's button). */
+export const RUN_NOW_WAIT_MS = 20_000;
+
 export class CatalogChecks {
   constructor(
     private readonly client: Client,
@@ -16,6 +19,12 @@ export class CatalogChecks {
   ) {}
 
   /** The result of the newest completed check (decoded by this client's codec), or null before the first. */
+  /** What the ops API and the console show: the latest report and the checks running now. */
+  async status(): Promise<{ latest: CatalogCheckReport | null; running: { workflowId: string; startedAt: string }[] }> {
+    const [latest, running] = await Promise.all([this.latest(), this.running()]);
+    return { latest, running };
+  }
+
   async latest(): Promise<CatalogCheckReport | null> {
     const query = `WorkflowType="${CATALOG_CHECK_WORKFLOW_TYPE}" AND ExecutionStatus="Completed" AND TaskQueue="${this.taskQueue}"`;
     let newest: { workflowId: string; runId: string; closeTime: Date } | null = null;

@@ -8,8 +8,9 @@ import {
   WorkflowUpdateStage,
   type Client,
   type WorkflowExecutionDescription,
+  type WorkflowExecutionInfo,
 } from '@temporalio/client';
-import { ApplicationFailure, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import {
   VINOSHIPPER_ORDER_NUMBER_PATTERN,
   cancelUpdate,
@@ -33,6 +34,7 @@ import {
   type OrderSettings,
   type OrderStatus,
   type OrderSnapshot,
+  type ShopSettingsState,
   type OrderStatusView,
   type OrderWorkflowInput,
 } from '../domain';
@@ -46,11 +48,6 @@ const HAND_OVER_DEADLINE_MS = 4_000;
 export class UnknownOrderError extends Error {
   constructor(readonly shopifyOrderId: string) {
     super(`No order ${shopifyOrderId} is known to cellarhand`);
-  }
-}
-export class OrderFinishedError extends Error {
-  constructor(readonly shopifyOrderId: string) {
-    super(`Order ${shopifyOrderId} is finished; it no longer takes signals`);
   }
 }
 /** A person's request that does not apply to the order now; the message is the order's reason. */
@@ -97,6 +94,8 @@ export interface OrderListing {
 export interface OrderListFilter {
   status?: OrderStatus;
   issueType?: IssueType;
+  /** Any of these issue types. */
+  issueTypes?: readonly IssueType[];
   search?: string;
   /** Only running orders (finished ones keep their last status). */
   running?: boolean;
@@ -128,7 +127,17 @@ export class OrderWorkflows {
    */
   async orderSettings(): Promise<OrderSettings> {
     const shop = await this.shopSettings.current();
-    return { ...this.opts.settings, syncEnabled: shop.syncEnabled, ordersCreatedAfter: this.opts.settings.ordersCreatedAfter ?? shop.installedAt };
+    return { ...this.opts.settings, syncEnabled: shop.syncEnabled, ordersCreatedAfter: this.cutOff(shop) };
+  }
+
+  /** The shop's settings as people see them (ops API, console): with the skip tag and the cut-off. */
+  async settingsView(): Promise<ShopSettingsState & { excludeTag: string; ordersCreatedAfter: string }> {
+    const shop = await this.shopSettings.current();
+    return { ...shop, excludeTag: this.opts.settings.excludeTag, ordersCreatedAfter: this.cutOff(shop) };
+  }
+
+  private cutOff(shop: ShopSettingsState): string {
+    return this.opts.settings.ordersCreatedAfter ?? shop.installedAt;
   }
 
   /**
@@ -168,19 +177,6 @@ export class OrderWorkflows {
       return await this.client.workflow.getHandle(this.workflowId(shopifyOrderId)).query(statusQuery);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new UnknownOrderError(shopifyOrderId);
-      throw err;
-    }
-  }
-
-  /** Sends a signal to a running order; unknown → UnknownOrderError, finished → OrderFinishedError. */
-  async signal<Args extends unknown[]>(shopifyOrderId: string, signal: SignalDefinition<Args>, ...args: Args): Promise<void> {
-    const description = await this.describe(shopifyOrderId);
-    if (description.status.name !== 'RUNNING') throw new OrderFinishedError(shopifyOrderId);
-    try {
-      await this.client.workflow.getHandle(this.workflowId(shopifyOrderId)).signal(signal, ...args);
-    } catch (err) {
-      // It finished between the look and the signal.
-      if (err instanceof WorkflowNotFoundError) throw new OrderFinishedError(shopifyOrderId);
       throw err;
     }
   }
@@ -252,19 +248,8 @@ export class OrderWorkflows {
   /** Orders of this shop from visibility, newest first, optionally by status, issue type or name. */
   async list(filter: OrderListFilter): Promise<OrderListing[]> {
     const listings: OrderListing[] = [];
-    for await (const wf of this.client.workflow.list({ query: this.listQuery(filter), pageSize: filter.limit })) {
-      const attributes = wf.typedSearchAttributes;
-      listings.push({
-        shopifyOrderId: wf.workflowId.split(':').pop()!,
-        shopifyOrderName: attributes.get(ShopifyOrderNameKey) ?? null,
-        status: (attributes.get(OrderStatusKey) as OrderStatus | undefined) ?? null,
-        issueType: (attributes.get(IssueTypeKey) as IssueType | undefined) ?? null,
-        issueCause: attributes.get(IssueCauseKey) ?? null,
-        vinoshipperOrderNumber: attributes.get(VinoshipperOrderNumberKey) ?? null,
-        workflowId: wf.workflowId,
-        running: wf.status.name === 'RUNNING',
-        startedAt: wf.startTime.toISOString(),
-      });
+    for await (const wf of this.client.workflow.list({ query: orderListQuery(this.opts.shopDomain, filter), pageSize: filter.limit })) {
+      listings.push(orderListing(wf));
       if (listings.length >= filter.limit) break;
     }
     return listings;
@@ -272,21 +257,7 @@ export class OrderWorkflows {
 
   /** How many orders of this shop match (visibility's count). */
   async count(filter: Omit<OrderListFilter, 'limit'>): Promise<number> {
-    return (await this.client.workflow.count(this.listQuery(filter))).count;
-  }
-
-  private listQuery(filter: Omit<OrderListFilter, 'limit'>): string {
-    // Values come from the closed vocabularies or ORDER_SEARCH (validated here too), so quoting is safe.
-    const clauses = [`WorkflowType="${ORDER_WORKFLOW_TYPE}"`, `ShopDomain="${this.opts.shopDomain}"`];
-    if (filter.status) clauses.push(`OrderStatus="${filter.status}"`);
-    if (filter.issueType) clauses.push(`IssueType="${filter.issueType}"`);
-    if (filter.running) clauses.push('ExecutionStatus="Running"');
-    if (filter.search !== undefined) {
-      if (!ORDER_SEARCH.test(filter.search)) throw new Error(`Not an order name or number: ${JSON.stringify(filter.search)}`);
-      const name = filter.search.replace(/^#/, '');
-      clauses.push(`(ShopifyOrderName IN ("#${name}", "${name}") OR VinoshipperOrderNumber = "${name}")`);
-    }
-    return clauses.join(' AND ');
+    return (await this.client.workflow.count(orderListQuery(this.opts.shopDomain, filter))).count;
   }
 
   async describe(shopifyOrderId: string): Promise<WorkflowExecutionDescription> {
@@ -297,4 +268,36 @@ export class OrderWorkflows {
       throw err;
     }
   }
+}
+
+/** The visibility query for a shop's orders (also used by the worker's activities that list them). */
+export function orderListQuery(shopDomain: string, filter: Omit<OrderListFilter, 'limit'>): string {
+  // Values come from the closed vocabularies or ORDER_SEARCH (validated here too), so quoting is safe.
+  const clauses = [`WorkflowType="${ORDER_WORKFLOW_TYPE}"`, `ShopDomain="${shopDomain}"`];
+  if (filter.status) clauses.push(`OrderStatus="${filter.status}"`);
+  if (filter.issueType) clauses.push(`IssueType="${filter.issueType}"`);
+  if (filter.issueTypes) clauses.push(`IssueType IN (${filter.issueTypes.map((t) => `"${t}"`).join(', ')})`);
+  if (filter.running) clauses.push('ExecutionStatus="Running"');
+  if (filter.search !== undefined) {
+    if (!ORDER_SEARCH.test(filter.search)) throw new Error(`Not an order name or number: ${JSON.stringify(filter.search)}`);
+    const name = filter.search.replace(/^#/, '');
+    clauses.push(`(ShopifyOrderName IN ("#${name}", "${name}") OR VinoshipperOrderNumber = "${name}")`);
+  }
+  return clauses.join(' AND ');
+}
+
+/** One order workflow as visibility lists it: its search attributes, no history read. */
+export function orderListing(wf: WorkflowExecutionInfo): OrderListing {
+  const attributes = wf.typedSearchAttributes;
+  return {
+    shopifyOrderId: wf.workflowId.split(':').pop()!,
+    shopifyOrderName: attributes.get(ShopifyOrderNameKey) ?? null,
+    status: (attributes.get(OrderStatusKey) as OrderStatus | undefined) ?? null,
+    issueType: (attributes.get(IssueTypeKey) as IssueType | undefined) ?? null,
+    issueCause: attributes.get(IssueCauseKey) ?? null,
+    vinoshipperOrderNumber: attributes.get(VinoshipperOrderNumberKey) ?? null,
+    workflowId: wf.workflowId,
+    running: wf.status.name === 'RUNNING',
+    startedAt: wf.startTime.toISOString(),
+  };
 }

@@ -8,7 +8,8 @@ import { SHOP_SETTINGS_WORKFLOW_TYPE, setSyncEnabledUpdate, shopSettingsWorkflow
 const CACHE_MS = 5_000;
 
 export class ShopSettings {
-  private cached: { state: ShopSettingsState; at: number } | null = null;
+  /** The read in progress or done: callers at the same moment share one `describe`. */
+  private cached: { state: Promise<ShopSettingsState>; at: number } | null = null;
 
   constructor(
     private readonly client: Client,
@@ -22,13 +23,17 @@ export class ShopSettings {
   /** The current settings; the first read ever also records the install (starts the settings workflow). */
   async current(): Promise<ShopSettingsState> {
     if (this.cached && Date.now() - this.cached.at < CACHE_MS) return this.cached.state;
-    const state = (await this.read()) ?? (await this.ensure());
-    this.cached = { state, at: Date.now() };
-    return state;
+    const entry = { state: this.read().then((state) => state ?? this.ensure()), at: Date.now() };
+    this.cached = entry;
+    // A failed read is not reused: the next caller asks again.
+    entry.state.catch(() => {
+      if (this.cached === entry) this.cached = null;
+    });
+    return entry.state;
   }
 
   /** Starts the settings workflow if it is not running (first start: now is the install time). */
-  async ensure(): Promise<ShopSettingsState> {
+  private async ensure(): Promise<ShopSettingsState> {
     const initial: ShopSettingsState = { syncEnabled: this.opts.syncEnabledByDefault, installedAt: new Date().toISOString(), changedAt: null, changedBy: null };
     const input: ShopSettingsInput = { shopDomain: this.opts.shopDomain, initial };
     await this.client.workflow.start(SHOP_SETTINGS_WORKFLOW_TYPE, {
@@ -47,7 +52,7 @@ export class ShopSettings {
   async setSyncEnabled(enabled: boolean, by?: string): Promise<ShopSettingsState> {
     await this.current();
     const state = await this.client.workflow.getHandle(this.workflowId).executeUpdate(setSyncEnabledUpdate, { args: [{ enabled, by }] });
-    this.cached = { state, at: Date.now() };
+    this.cached = { state: Promise.resolve(state), at: Date.now() };
     return state;
   }
 

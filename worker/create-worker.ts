@@ -67,6 +67,9 @@ export async function createOrderWorkers({ connection, config, activities, workf
     maxConcurrentActivityTaskExecutions: 5,
   });
   const all = [orders, vinoshipper, email];
+  const stopAll = () => {
+    for (const w of all) if (w.getState() === 'RUNNING') w.shutdown();
+  };
   return {
     orders,
     vinoshipper,
@@ -81,13 +84,11 @@ export async function createOrderWorkers({ connection, config, activities, workf
       try {
         await Promise.all(runs);
       } catch (err) {
-        for (const w of all) if (w.getState() === 'RUNNING') w.shutdown();
+        stopAll();
         await Promise.allSettled(runs);
         throw err;
       }
     },
-    shutdown() {
-      for (const w of all) if (w.getState() === 'RUNNING') w.shutdown();
-    },
+    shutdown: stopAll,
   };
 }

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
         taskQueue: config.temporal.taskQueue,
         syncEnabledByDefault: config.orders.syncEnabled,
       });
-      await settings.ensure().then(
+      await settings.current().then(
         (state) =>
           logger.info(
             { syncEnabled: state.syncEnabled, installedAt: state.installedAt },
@@ -49,8 +49,6 @@ async function main(): Promise<void> {
           ),
         (err) => logger.error({ err }, 'shop settings could not be set up'),
       );
-    }
-    if (worker.client) {
       for (const { name, outcome, detail, error, impact } of await ensureSchedules(worker.client, config)) {
         if (outcome) logger.info({ schedule: name, outcome, detail }, `${name} schedule: ${outcome} (${detail})`);
         // Orders still flow from webhooks; say loudly which safety net is missing.

@@ -141,10 +141,6 @@ export class AlertGroups {
     group.lastCheckedAt = now;
   }
 
-  get size(): number {
-    return this.groups.size;
-  }
-
   carry(): AlertDigestCarried {
     return { groups: [...this.groups.values()], emailsStarted: this.emailsStarted, recent: this.recent };
   }

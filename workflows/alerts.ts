@@ -5,17 +5,7 @@
 // Each order is then told (merchantToldSignal) so its own timeline says the merchant was told.
 // Windows are durable timers and the groups are workflow state: a worker restart loses nothing, and
 // each email has its own Resend idempotency key, so a retried send never doubles it.
-import {
-  ActivityFailure,
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  log,
-  proxyActivities,
-  setCurrentDetails,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, log, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   DEFAULT_ALERT_DIGEST_SETTINGS,
   alertDigestQuery,
@@ -27,6 +17,7 @@ import {
   type AlertGroupState,
 } from '../domain';
 import { EMAIL_ACTIVITY, TEMPORAL_ACTIVITY } from './activity-options';
+import { failureMessage } from './failures';
 import { AlertGroups, describe } from './alert-groups';
 
 const email = proxyActivities<AlertDigestActivities>(EMAIL_ACTIVITY);
@@ -144,9 +135,4 @@ function earliest(a: number | null, b: number | null): number | null {
   if (a === null) return b;
   if (b === null) return a;
   return Math.min(a, b);
-}
-
-function failureMessage(err: unknown): string {
-  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
-  return cause instanceof Error ? cause.message : String(cause);
 }

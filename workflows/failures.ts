@@ -18,6 +18,11 @@ export function isCredentialsFailure(err: unknown): boolean {
   return failureType(err) === FAILURE_TYPES.vinoshipperConfiguration;
 }
 
+/** The key of a `vinoshipper_unreachable` issue's cause: the credentials, or an outage. */
+export function unreachableCauseKey(err: unknown): 'credentials' | 'outage' {
+  return isCredentialsFailure(err) ? 'credentials' : 'outage';
+}
+
 export function unreachableDetails(err: unknown): string {
   if (isCredentialsFailure(err)) {
     return `Vinoshipper refused cellarhand’s credentials: check VINOSHIPPER_API_KEY and VINOSHIPPER_API_SECRET. (${failureMessage(err)})`;

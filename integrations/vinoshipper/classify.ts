@@ -229,7 +229,7 @@ export function checkCatalog(snapshot: OrderSnapshot, products: VinoshipperProdu
   }
   const bySku = new Map<string, VinoshipperProduct>();
   for (const p of products) {
-    const sku = p.detail?.sku ?? p.summary?.sku;
+    const sku = productSku(p);
     if (sku && !bySku.has(sku)) bySku.set(sku, p);
   }
   const short: string[] = [];
@@ -251,6 +251,11 @@ export function checkCatalog(snapshot: OrderSnapshot, products: VinoshipperProdu
   if (missing.length) return { ok: false, issueType: 'product_missing', details: lines(missing), skus: missingSkus };
   if (short.length) return { ok: false, issueType: 'inventory_unavailable', details: lines(short), skus: shortSkus };
   return { ok: true };
+}
+
+/** A product's SKU: its detail's, else its summary's. */
+export function productSku(product: VinoshipperProduct): string | undefined {
+  return product.detail?.sku ?? product.summary?.sku ?? undefined;
 }
 
 /** null when Vinoshipper does not say (untracked inventory): then only the PUT can tell. */

@@ -1,6 +1,7 @@
 // Reading one page of Vinoshipper's product list, whatever shape it takes (the list's paging is
 // UNCONFIRMED): the products, and whether and where more follow.
 import { PRODUCT_LIST_KEYS, type VinoshipperProduct, type VinoshipperProductPage } from './types';
+import { productSku } from './classify';
 
 export interface ProductPage {
   items: VinoshipperProduct[];
@@ -23,5 +24,5 @@ export function readProductPage(answer: VinoshipperProductPage): ProductPage {
 /** What identifies a product across pages (a server that ignores the offset repeats its first page). */
 export function productIdentity(product: VinoshipperProduct): string {
   if (product.id != null) return `id:${product.id}`;
-  return `sku:${product.detail?.sku ?? product.summary?.sku ?? JSON.stringify(product)}`;
+  return `sku:${productSku(product) ?? JSON.stringify(product)}`;
 }

@@ -126,21 +126,3 @@ export function addCosts(...costs: HistoryCost[]): HistoryCost {
   }
   return total;
 }
-
-/** Index of the first event at which the predicate holds (its end, inclusive), or -1. */
-export function indexWhere(events: readonly HistoryEvent[], predicate: (event: HistoryEvent) => boolean): number {
-  return events.findIndex(predicate);
-}
-
-/** The OrderStatus an upsert event sets, if it sets one. */
-export function upsertedStatus(event: HistoryEvent): string | null {
-  if (event.eventType !== T.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES) return null;
-  const data = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.OrderStatus?.data;
-  if (!data?.length) return null;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(data).toString('utf8'));
-    return typeof value === 'string' ? value : null;
-  } catch {
-    return null;
-  }
-}

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import { tsToMs } from '@temporalio/common/lib/time';
-import { loadConfig, type Config } from '../../config';
+import { loadConfig, sandboxServiceUrls, type Config } from '../../config';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 import { createDataConverter } from '../../temporal/data-converter';
 import { workerProcessEnv } from '../../worker/memory';
@@ -93,9 +93,7 @@ export class LocalStack {
       API_PORT: String(apiPort),
       CELLARHAND_API_URL: `http://localhost:${apiPort}`,
       SANDBOX_PORT: String(sandboxPort),
-      SHOPIFY_ADMIN_API_URL: `${sandbox}/shopify`,
-      VINOSHIPPER_API_URL: `${sandbox}/vinoshipper/api/v3/p`,
-      RESEND_BASE_URL: `${sandbox}/resend`,
+      ...sandboxServiceUrls(sandbox),
       SANDBOX_STATE_FILE: path.join(dir, 'sandbox.json'),
       // Free ports, not the defaults: several stacks (and `npm start`) may run on one machine.
       WORKER_METRICS_PORT: String(workerMetricsPort),

@@ -1,7 +1,7 @@
 // A long-lived order (weeks between submission and shipment) continues as new before its history
 // grows large, carrying everything it knows. The server is told to suggest it early.
-import { StackDriver } from '../../sandbox/driver';
-import { startStack, type Stack } from '../helpers/stack';
+import type { StackDriver } from '../../sandbox/driver';
+import { driverFor, startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
 let shop: StackDriver;
@@ -10,7 +10,7 @@ beforeAll(async () => {
     env: { RECHECK_BACKOFF: '1s' },
     dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 60 },
   });
-  shop = new StackDriver({ apiUrl: stack.apiUrl, sandboxUrl: stack.sandboxUrl, opsToken: stack.config.api.opsToken });
+  shop = driverFor(stack);
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();

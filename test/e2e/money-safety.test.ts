@@ -1,14 +1,14 @@
 // Money safety on the real stack (dev server, worker, API, the sandboxes over HTTP): the defects of
 // issue 8 that live between the workflow and the real activities, the sandbox or the API. The
 // rest are in test/workflow/money-safety.test.ts.
-import { StackDriver } from '../../sandbox/driver';
-import { startStack, type Stack } from '../helpers/stack';
+import type { StackDriver } from '../../sandbox/driver';
+import { driverFor, startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
 let shop: StackDriver;
 beforeAll(async () => {
   stack = await startStack();
-  shop = new StackDriver({ apiUrl: stack.apiUrl, sandboxUrl: stack.sandboxUrl, opsToken: stack.config.api.opsToken });
+  shop = driverFor(stack);
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
@@ -63,8 +63,11 @@ test('7 · cancelled in Vinoshipper’s dashboard: the merchant is told once', a
   await shop.waitForListing(order.id, 'submitted');
   await shop.cancelInVinoshipper(order.vinoshipperOrderNumber); // Vinoshipper sends CANCELLED
   await shop.waitForListing(order.id, 'cancelled');
-  const emails = await shop.waitForEmail(order.name, 'Cancelled in Vinoshipper');
-  expect(emails.text).toMatch(/still open and paid/);
+  const email = await shop.waitForEmail(order.name, 'Cancelled in Vinoshipper');
+  expect(email.text).toMatch(/still open and paid/);
+  // Once: after the order's workflow has ended, there is still only the one notice.
+  await stack.orders.client.workflow.getHandle(stack.orders.workflowId(order.id)).result();
+  expect((await shop.emailsAbout(order.name)).filter((e) => e.subject.includes('Cancelled in Vinoshipper'))).toHaveLength(1);
 }, 60_000);
 
 test('8 · deleted in Vinoshipper: an issue, not a silent re-creation', async () => {

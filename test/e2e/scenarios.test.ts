@@ -5,13 +5,13 @@
 // webhook hints are what move the workflow here.
 import { ISSUE_WORDING, type IssueType } from '../../domain';
 import { StackDriver, type PlacedOrder } from '../../sandbox/driver';
-import { startStack, type Stack } from '../helpers/stack';
+import { driverFor, startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
 let shop: StackDriver;
 beforeAll(async () => {
   stack = await startStack();
-  shop = new StackDriver({ apiUrl: stack.apiUrl, sandboxUrl: stack.sandboxUrl, opsToken: stack.config.api.opsToken });
+  shop = driverFor(stack);
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();

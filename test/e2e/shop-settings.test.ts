@@ -1,15 +1,15 @@
 // The shop's sync switch and install time, through the ops API on the real stack: orders arriving
 // while sync is off are skipped and resume when it is turned back on; an order placed before the
 // install is never sent, even when an update about it arrives later.
-import { StackDriver } from '../../sandbox/driver';
+import type { StackDriver } from '../../sandbox/driver';
 import { request } from '../helpers/http';
-import { startStack, type Stack } from '../helpers/stack';
+import { driverFor, startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
 let shop: StackDriver;
 beforeAll(async () => {
   stack = await startStack();
-  shop = new StackDriver({ apiUrl: stack.apiUrl, sandboxUrl: stack.sandboxUrl, opsToken: stack.config.api.opsToken });
+  shop = driverFor(stack);
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
+import { sandboxServiceUrls } from '../../config';
 import { StackDriver } from '../../sandbox/driver';
 import { startOwnTemporalServer, type OwnTemporalServer } from '../helpers/stack';
 
@@ -54,9 +55,7 @@ test('an order placed the moment npm start prints its banner reaches submitted',
     API_PORT: String(api),
     CELLARHAND_API_URL: `http://localhost:${api}`,
     SANDBOX_PORT: String(sandbox),
-    SHOPIFY_ADMIN_API_URL: `${sandboxUrl}/shopify`,
-    VINOSHIPPER_API_URL: `${sandboxUrl}/vinoshipper/api/v3/p`,
-    RESEND_BASE_URL: `${sandboxUrl}/resend`,
+    ...sandboxServiceUrls(sandboxUrl),
     SANDBOX_STATE_FILE: path.join(dir, 'sandbox.json'),
     WORKER_METRICS_PORT: String(workerMetrics),
     API_METRICS_PORT: String(apiMetrics),

@@ -4,10 +4,10 @@ import { createServer, type Server } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { createApp } from '../../api/app';
-import { StackDriver } from '../../sandbox/driver';
+import type { StackDriver } from '../../sandbox/driver';
 import { createDataConverter } from '../../temporal/data-converter';
 import { OrderWorkflows } from '../../temporal/order-workflows';
-import { startStack, type Stack } from '../helpers/stack';
+import { driverFor, startStack, type Stack } from '../helpers/stack';
 import { deliverShopifyWebhook, request } from '../helpers/http';
 
 let stack: Stack;
@@ -18,7 +18,7 @@ const NEW_SECRET = 'new-secret-after-rotation';
 beforeAll(async () => {
   // During a rotation Shopify signs with the oldest unrevoked secret; we accept either.
   stack = await startStack({ env: { SHOPIFY_WEBHOOK_SECRETS: `${OLD_SECRET},${NEW_SECRET}` } });
-  shop = new StackDriver({ apiUrl: stack.apiUrl, sandboxUrl: stack.sandboxUrl, opsToken: stack.config.api.opsToken });
+  shop = driverFor(stack);
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();

@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express from 'express';
-import { loadConfig } from '../../config';
+import { loadConfig, sandboxServiceUrls } from '../../config';
 import { createSandbox } from '../../sandbox';
 import { createDataConverter } from '../../temporal/data-converter';
 import { OrderWorkflows } from '../../temporal/order-workflows';
@@ -83,9 +83,7 @@ beforeAll(async () => {
       TEMPORAL_ADDRESS: env.address,
       TEMPORAL_NAMESPACE: env.namespace ?? 'default',
       TEMPORAL_TASK_QUEUE: taskQueue,
-      SHOPIFY_ADMIN_API_URL: `${vendorsUrl}/shopify`,
-      VINOSHIPPER_API_URL: `${vendorsUrl}/vinoshipper/api/v3/p`,
-      RESEND_BASE_URL: `${vendorsUrl}/resend`,
+      ...sandboxServiceUrls(vendorsUrl),
       // Per-order emails, so the order's issue email is the failing call; no other schedule runs.
       ALERT_MODE: 'per_order',
       RECONCILE_ENABLED: 'false',

@@ -8,11 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities, createClients } from '../../activities';
 import { createApp } from '../../api/app';
-import { loadConfig, type Config } from '../../config';
+import { loadConfig, sandboxServiceUrls, type Config } from '../../config';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../domain';
 import { createLogger } from '../../observability/logger';
 import { installTemporalRuntime } from '../../observability/temporal-runtime';
 import { createSandbox, type Sandbox } from '../../sandbox';
+import { StackDriver } from '../../sandbox/driver';
 import { createDataConverter } from '../../temporal/data-converter';
 import { OrderWorkflows } from '../../temporal/order-workflows';
 import { createOrderWorkers, type CellarhandWorkers } from '../../worker/create-worker';
@@ -51,6 +52,11 @@ export interface StackOptions {
 }
 
 let runtimeInstalled = false;
+
+/** A driver for the stack's sandbox and API (place orders, fix things, wait for outcomes). */
+export function driverFor(stack: Stack, options: { timeoutMs?: number } = {}): StackDriver {
+  return new StackDriver({ apiUrl: stack.apiUrl, sandboxUrl: stack.sandboxUrl, opsToken: stack.config.api.opsToken, ...options });
+}
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!runtimeInstalled) {
@@ -93,10 +99,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     CELLARHAND_API_URL: apiUrl,
     SANDBOX_PORT: String(port(sandboxServer)),
-    SHOPIFY_ADMIN_API_URL: `${sandboxUrl}/shopify`,
-    VINOSHIPPER_API_URL: `${sandboxUrl}/vinoshipper/api/v3/p`,
+    ...sandboxServiceUrls(sandboxUrl),
     VINOSHIPPER_TIMEOUT: '2s',
-    RESEND_BASE_URL: `${sandboxUrl}/resend`,
     // The existing tests count one email per order: they run per_order unless a test asks for grouped.
     ALERT_MODE: 'per_order',
     ...options.env,
@@ -111,7 +115,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   apiServer.on('request', createApp({ config, orders }));
   // As the worker does when it starts: the install is recorded (the default cut-off for old orders).
-  await orders.shopSettings.ensure();
+  await orders.shopSettings.current();
 
   const newWorker = () =>
     createOrderWorkers({

@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import { Registry } from 'prom-client';
 import { createClients } from '../../activities';
-import { loadConfig } from '../../config';
+import { loadConfig, sandboxServiceUrls } from '../../config';
 import { EmailClient } from '../../integrations/email/client';
 import { accessTokenSource } from '../../integrations/shopify/access-token';
 import { ShopifyAdmin } from '../../integrations/shopify/admin';
@@ -23,9 +23,7 @@ beforeAll(async () => {
   config = loadConfig({
     NODE_ENV: 'test',
     SANDBOX_PORT: new URL(base).port,
-    SHOPIFY_ADMIN_API_URL: `${base}/shopify`,
-    VINOSHIPPER_API_URL: `${base}/vinoshipper/api/v3/p`,
-    RESEND_BASE_URL: `${base}/resend`,
+    ...sandboxServiceUrls(base),
   });
   server.on('request', createSandbox(config, base).app);
 });

@@ -5,6 +5,17 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig, parseDuration } from '../../config';
 import { PRODUCTION } from '../helpers/production-env';
 
+/** The ConfigError loadConfig throws for this environment (and that it throws one). */
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('loadConfig accepted the environment; expected a ConfigError');
+}
+
 test('an empty environment gives the sandbox configuration', () => {
   const config = loadConfig({});
   expect(config.sandbox.enabled).toBe(true);
@@ -49,28 +60,21 @@ test('several webhook secrets are accepted for rotation', () => {
 });
 
 test('every bad variable is named in one message', () => {
-  let error: unknown;
-  try {
-    loadConfig({
-      API_PORT: 'eighty',
-      MERCHANT_ALERT_EMAIL: 'not-an-email',
-      REMINDER_AFTER: '1 day',
-      SHOPIFY_SHOP_DOMAIN: 'evil.example.com',
-      SANDBOX: 'maybe',
-    });
-  } catch (err) {
-    error = err;
-  }
-  expect(error).toBeInstanceOf(ConfigError);
-  const message = (error as ConfigError).message;
+  const error = configError({
+    API_PORT: 'eighty',
+    MERCHANT_ALERT_EMAIL: 'not-an-email',
+    REMINDER_AFTER: '1 day',
+    SHOPIFY_SHOP_DOMAIN: 'evil.example.com',
+    SANDBOX: 'maybe',
+  });
+  const message = error.message;
   for (const name of ['API_PORT', 'MERCHANT_ALERT_EMAIL', 'REMINDER_AFTER', 'SHOPIFY_SHOP_DOMAIN', 'SANDBOX']) expect(message).toContain(name);
-  expect((error as ConfigError).problems).toHaveLength(5);
+  expect(error.problems).toHaveLength(5);
 });
 
 test('alerts and the catalogue check: grouped, a 10-minute window, the digest at 08:00 Los Angeles time, a check every 6 h', () => {
   const config = loadConfig({});
   expect(config.alerts).toEqual({
-    mode: 'grouped',
     groupWindowMs: 600_000,
     dailyDigest: { enabled: true, hour: 8, minute: 0, timeZone: 'America/Los_Angeles' },
   });
@@ -84,23 +88,18 @@ test('alerts and the catalogue check: grouped, a 10-minute window, the digest at
     DAILY_DIGEST_ENABLED: 'false',
   });
   expect(custom.orders.alertMode).toBe('per_order');
-  expect(custom.alerts).toEqual({ mode: 'per_order', groupWindowMs: 30_000, dailyDigest: { enabled: false, hour: 17, minute: 45, timeZone: 'Europe/Paris' } });
+  expect(custom.alerts).toEqual({ groupWindowMs: 30_000, dailyDigest: { enabled: false, hour: 17, minute: 45, timeZone: 'Europe/Paris' } });
 });
 
 test('bad alert and catalogue settings are each named', () => {
-  let error: unknown;
-  try {
-    loadConfig({
-      ALERT_MODE: 'batched',
-      ALERT_GROUP_WINDOW: '2d',
-      DAILY_DIGEST_TIME: '8am',
-      DAILY_DIGEST_TIMEZONE: 'Napa/Valley',
-      CATALOG_CHECK_INTERVAL: '10s',
-    });
-  } catch (err) {
-    error = err;
-  }
-  expect((error as ConfigError).problems).toEqual([
+  const error = configError({
+    ALERT_MODE: 'batched',
+    ALERT_GROUP_WINDOW: '2d',
+    DAILY_DIGEST_TIME: '8am',
+    DAILY_DIGEST_TIMEZONE: 'Napa/Valley',
+    CATALOG_CHECK_INTERVAL: '10s',
+  });
+  expect(error.problems).toEqual([
     'ALERT_MODE: must be grouped or per_order',
     'ALERT_GROUP_WINDOW: must be between 1s and 24h',
     'DAILY_DIGEST_TIME: must be a local time such as 08:00 (24-hour clock)',
@@ -120,14 +119,8 @@ test('production with every setting its own starts', () => {
 });
 
 test('production refuses every sandbox or example default, each named in one message', () => {
-  let error: unknown;
-  try {
-    loadConfig({ NODE_ENV: 'production' });
-  } catch (err) {
-    error = err;
-  }
-  expect(error).toBeInstanceOf(ConfigError);
-  const named = (error as ConfigError).problems.map((p) => p.split(':')[0]);
+  const error = configError({ NODE_ENV: 'production' });
+  const named = error.problems.map((p) => p.split(':')[0]);
   for (const name of [
     'SHOPIFY_SHOP_DOMAIN',
     'SHOPIFY_ADMIN_API_URL',

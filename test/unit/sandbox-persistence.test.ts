@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig, type Config } from '../../config';
+import { loadConfig, sandboxServiceUrls, type Config } from '../../config';
 import { EmailClient } from '../../integrations/email/client';
 import { VinoshipperClient } from '../../integrations/vinoshipper/client';
 import { toVinoshipperOrder } from '../../integrations/vinoshipper/mapping';
@@ -47,9 +47,7 @@ async function serve(file: string | null = stateFile): Promise<Running> {
   const base = `http://localhost:${port}`;
   const config = loadConfig({
     SANDBOX_PORT: String(port),
-    SHOPIFY_ADMIN_API_URL: `${base}/shopify`,
-    VINOSHIPPER_API_URL: `${base}/vinoshipper/api/v3/p`,
-    RESEND_BASE_URL: `${base}/resend`,
+    ...sandboxServiceUrls(base),
     CELLARHAND_API_URL: 'http://127.0.0.1:9', // nobody listens: webhooks fail fast
   });
   const sandbox = createSandbox(config, base, { stateFile: file ?? undefined });

@@ -1,8 +1,8 @@
 // Escalation and slow retries over days of workflow time, without waiting days: the stack runs on
 // the time-skipping test server, so `env.sleep('25h')` moves the order's clock.
 import { ISSUE_WORDING } from '../../domain';
-import { StackDriver } from '../../sandbox/driver';
-import { startStack, type Stack } from '../helpers/stack';
+import type { StackDriver } from '../../sandbox/driver';
+import { driverFor, startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
 let shop: StackDriver;
@@ -11,7 +11,7 @@ beforeAll(async () => {
     server: 'time-skipping',
     env: { REMINDER_AFTER: '24h', AUTO_REFUND_ENABLED: 'true', AUTO_REFUND_AFTER: '72h', UNREACHABLE_RETRY_INTERVAL: '10m' },
   });
-  shop = new StackDriver({ apiUrl: stack.apiUrl, sandboxUrl: stack.sandboxUrl, opsToken: stack.config.api.opsToken });
+  shop = driverFor(stack);
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();

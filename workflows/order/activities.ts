@@ -3,9 +3,8 @@
 // first absorbed here (seconds to a minute), then reported as an issue and retried by the workflow on
 // its slower cadence. Vinoshipper and Resend activities run on their own task queues, where the
 // server enforces one request budget for the whole deployment (worker/create-worker.ts).
-import { proxyActivities, type RetryPolicy } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import {
-  NON_RETRYABLE_FAILURE_TYPES,
   type AlertActivities,
   type EmailActivities,
   type OrderAliasActivities,
@@ -13,19 +12,7 @@ import {
   type ShopifyOrderActivities,
   type VinoshipperActivities,
 } from '../../domain';
-
-const bounded: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES };
-
-export const RETRY_POLICIES = {
-  vinoshipper: { ...bounded, maximumInterval: '20s', maximumAttempts: 5 },
-  shopify: { ...bounded, maximumInterval: '30s', maximumAttempts: 6 },
-  // Resend allows 2 requests/s per team: give emails room to wait out a 429.
-  email: { ...bounded, initialInterval: '2s', maximumInterval: '1m', maximumAttempts: 8 },
-  // Handing an alert to the shop's digest workflow: a Temporal call, quick to recover.
-  alerts: { ...bounded, maximumInterval: '30s', maximumAttempts: 10 },
-  // The Vinoshipper-number alias: a Temporal call too.
-  temporal: { ...bounded, maximumInterval: '30s', maximumAttempts: 10 },
-} satisfies Record<string, RetryPolicy>;
+import { RETRY_POLICIES } from '../activity-options';
 
 export function orderActivities(settings: Pick<OrderSettings, 'taskQueues'>) {
   return {

@@ -54,16 +54,18 @@ export class OrderContext {
       this.record.note('stale_update_ignored', `Ignored a Shopify update from ${update.updatedAt}: we already have ${current.updatedAt}.`);
       return;
     }
-    if (fullFingerprint(update) === fullFingerprint(current)) return; // a duplicate delivery, or only our own tag/metafield echo
+    const [relevantNow, relevantBefore] = [relevantFingerprint(update), relevantFingerprint(current)];
+    // A duplicate delivery, or only our own tag/metafield echo.
+    if (fullFingerprint(update, relevantNow) === fullFingerprint(current, relevantBefore)) return;
     this.snapshot = update;
     const tagsOnly =
-      relevantFingerprint(update) === relevantFingerprint(current) &&
+      relevantNow === relevantBefore &&
       update.financialStatus === current.financialStatus &&
       update.cancelledAt === current.cancelledAt &&
       update.fulfillmentStatus === current.fulfillmentStatus &&
       update.tags.includes(this.settings.excludeTag) === current.tags.includes(this.settings.excludeTag);
     if (tagsOnly) return;
-    if (relevantFingerprint(update) !== relevantFingerprint(current)) this.record.note('order_updated', 'The order was updated in Shopify.');
+    if (relevantNow !== relevantBefore) this.record.note('order_updated', 'The order was updated in Shopify.');
     if (update.financialStatus !== current.financialStatus) {
       this.record.note('payment_changed', `Shopify reports the payment ${update.financialStatus ?? 'unknown'} (was ${current.financialStatus ?? 'unknown'}).`);
     }

@@ -136,7 +136,7 @@ export class Requests {
   private take(kind: PersonRequestKind, request: PersonRequest): void {
     this.pending[kind] = request;
     const what = { retry: 'Retry requested', refund: 'Refund requested', cancel: 'Cancellation requested', resolve: 'Marked resolved' }[kind];
-    this.record.note(`${kind === 'resolve' ? 'resolve' : kind}_requested`, `${what}${by(request.by)}${request.reason ? `: ${request.reason}` : ''}.`);
+    this.record.note(`${kind}_requested`, `${what}${by(request.by)}${request.reason ? `: ${request.reason}` : ''}.`);
   }
 }
 

@@ -26,8 +26,8 @@ export function relevantFingerprint(s: OrderSnapshot): string {
  * if this is equal too: Shopify's timestamps have one-second resolution, and a payment or a
  * cancellation can land in the same second as the change before it.
  */
-export function fullFingerprint(s: OrderSnapshot): string {
-  return JSON.stringify([relevantFingerprint(s), s.financialStatus, s.cancelledAt, s.fulfillmentStatus, s.tags]);
+export function fullFingerprint(s: OrderSnapshot, relevant = relevantFingerprint(s)): string {
+  return JSON.stringify([relevant, s.financialStatus, s.cancelledAt, s.fulfillmentStatus, s.tags]);
 }
 
 export type PaymentDecision = 'send' | 'wait';

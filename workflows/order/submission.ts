@@ -4,7 +4,7 @@
 // written back to the Shopify order.
 import { FAILURE_TYPES, type IssueType } from '../../domain';
 import type { OrderContext } from './context';
-import { failureMessage, failureType, isCredentialsFailure, unreachableDetails } from '../failures';
+import { failureMessage, failureType, unreachableCauseKey, unreachableDetails } from '../failures';
 import { paymentDecision, relevantFingerprint } from './snapshot';
 import { followVinoshipperOrder, refreshFromVinoshipper } from './watching';
 
@@ -64,7 +64,7 @@ export async function submitToVinoshipper(o: OrderContext): Promise<void> {
       record.phase = 'watch';
       return await refreshFromVinoshipper(o);
     }
-    await o.raiseIssue('vinoshipper_unreachable', unreachableDetails(err), { causeKey: isCredentialsFailure(err) ? 'credentials' : 'outage' });
+    await o.raiseIssue('vinoshipper_unreachable', unreachableDetails(err), { causeKey: unreachableCauseKey(err) });
   }
 }
 

@@ -5,7 +5,7 @@
 import type { IssueType, VinoshipperOrderView } from '../../domain';
 import type { OrderContext } from './context';
 import type { RoundNews } from './requests';
-import { failureMessage, isCredentialsFailure, unreachableDetails } from '../failures';
+import { failureMessage, unreachableCauseKey, unreachableDetails } from '../failures';
 import { relevantFingerprint } from './snapshot';
 import { submitToVinoshipper, writeBack } from './submission';
 
@@ -43,7 +43,7 @@ export async function refreshFromVinoshipper(o: OrderContext): Promise<void> {
   try {
     current = await o.activities.vinoshipper.fetchVinoshipperOrder(o.vinoshipperOrderNumber);
   } catch (err) {
-    return await o.raiseIssue('vinoshipper_unreachable', unreachableDetails(err), { causeKey: isCredentialsFailure(err) ? 'credentials' : 'outage' });
+    return await o.raiseIssue('vinoshipper_unreachable', unreachableDetails(err), { causeKey: unreachableCauseKey(err) });
   }
   if (!current) {
     // Deleted on Vinoshipper's side (its `DELETED` event): a person decides; never re-created behind their back.
