@@ -153,6 +153,9 @@ export function createVinoshipperSandbox(opts: VinoshipperSandboxOptions): Vinos
   let blockedStates = new Set<string>();
   let faults: { mode: z.infer<typeof faultsBody>['mode']; remaining: number | null; rate: number | null } = { mode: 'none', remaining: null, rate: null };
   let injected: Record<Fault, number> = { unavailable: 0, timeout: 0, drop_response: 0 };
+  /** Calls seen and faults injected since faults were last armed: what the even spread counts. */
+  let faultCalls = 0;
+  let faultsInjected = 0;
   /**
    * Behaviours the real Vinoshipper may have but its docs leave open (UNCONFIRMED): whether the
    * product list endpoint exists at all, and whether it cancels orders it has not accepted yet
@@ -169,6 +172,8 @@ export function createVinoshipperSandbox(opts: VinoshipperSandboxOptions): Vinos
     blockedStates = new Set(DEFAULT_BLOCKED_STATES);
     faults = { mode: 'none', remaining: null, rate: null };
     injected = { unavailable: 0, timeout: 0, drop_response: 0 };
+    faultCalls = 0;
+    faultsInjected = 0;
     behaviour = { catalogueEndpoint: true, cancelOnlyAccepted: false };
   }
   reset();
@@ -365,12 +370,19 @@ export function createVinoshipperSandbox(opts: VinoshipperSandboxOptions): Vinos
 
   // ---- Faults --------------------------------------------------------------------------------
 
+  /**
+   * Deterministic on purpose: a rate fails exactly that share of calls, spread evenly, and `mixed`
+   * takes the kinds in turn, so a fault run that sees three failures has seen every kind (a random
+   * pick left one kind out of eight failures about one run in nine).
+   */
   function nextFault(): Fault | null {
     const { mode } = faults;
     if (mode === 'none') return null;
-    if (faults.rate !== null && Math.random() >= faults.rate) return null;
+    const call = faultCalls++;
+    if (faults.rate !== null && Math.floor((call + 1) * faults.rate) <= Math.floor(call * faults.rate)) return null;
     if (faults.remaining !== null && --faults.remaining <= 0) faults = { mode: 'none', remaining: null, rate: null };
-    const fault = mode === 'mixed' ? FAULT_MODES[Math.floor(Math.random() * FAULT_MODES.length)] : mode;
+    const fault = mode === 'mixed' ? FAULT_MODES[faultsInjected % FAULT_MODES.length] : mode;
+    faultsInjected += 1;
     injected[fault] += 1;
     return fault;
   }
@@ -469,6 +481,8 @@ export function createVinoshipperSandbox(opts: VinoshipperSandboxOptions): Vinos
     // No count and no rate: just the next call.
     const remaining = body.count ?? (body.rate === undefined ? 1 : null);
     faults = body.mode === 'none' ? { mode: 'none', remaining: null, rate: null } : { mode: body.mode, remaining, rate: body.rate ?? null };
+    faultCalls = 0;
+    faultsInjected = 0;
     res.json({ ...faults, injected });
   });
 

@@ -210,16 +210,34 @@ describe('injected faults', () => {
     expect(await inventoryOf('CAB-2021-750')).toBe(118);
   });
 
-  test('a rate of 1 fails every call until faults are cleared; mixed picks among the three', async () => {
+  test('a rate of 1 fails every call until faults are cleared; mixed takes the three kinds in turn', async () => {
     await vs.control('POST', '/faults', { mode: 'mixed', rate: 1 });
     const client = vs.client({ timeoutMs: 200 });
     for (let i = 0; i < 4; i++) expect(isTransient(await failure(client.getOrder('CH-1')))).toBe(true);
     const { body } = await vs.control('GET', '/faults');
     expect(body).toMatchObject({ mode: 'mixed', rate: 1, remaining: null });
-    expect(body.injected.unavailable + body.injected.timeout + body.injected.drop_response).toBe(4);
+    expect(body.injected).toEqual({ unavailable: 2, timeout: 1, drop_response: 1 });
 
     await vs.control('POST', '/faults', { mode: 'none' });
     expect(await client.getOrder('CH-1')).toBeNull();
+  });
+
+  test('a rate fails exactly that share of calls, spread evenly', async () => {
+    await vs.control('POST', '/faults', { mode: 'unavailable', rate: 0.25 });
+    const outcomes: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      outcomes.push(
+        await vs
+          .client()
+          .getOrder('CH-1')
+          .then(
+            () => 'ok',
+            () => 'fail',
+          ),
+      );
+    }
+    expect(outcomes).toEqual(['ok', 'ok', 'ok', 'fail', 'ok', 'ok', 'ok', 'fail']);
+    await vs.control('POST', '/faults', { mode: 'none' });
   });
 
   test('a bad fault request is a 400 with a JSON message', async () => {
