@@ -16,6 +16,7 @@ import type {
   VinoshipperActivities,
 } from '../domain';
 import type { CallObserver } from '../integrations/call-observer';
+import { CallPacer } from '../integrations/call-pacer';
 import { EmailClient } from '../integrations/email/client';
 import { accessTokenSource } from '../integrations/shopify/access-token';
 import { ShopifyAdmin } from '../integrations/shopify/admin';
@@ -37,10 +38,10 @@ export interface ExternalClients {
   email: EmailClient;
 }
 
-/** `observer`: told about every call the clients make (the worker's metrics). */
+/** `observer`: told about every call the clients make (the worker's metrics). Vinoshipper's and Resend's calls are spaced at their budgets. */
 export function createClients(config: Config, observer?: CallObserver): ExternalClients {
   return {
-    vinoshipper: new VinoshipperClient({ ...config.vinoshipper, observer }),
+    vinoshipper: new VinoshipperClient({ ...config.vinoshipper, observer, pacer: new CallPacer(config.rateLimits.vinoshipperPerSecond) }),
     shopify: new ShopifyAdmin({
       shopDomain: config.shopify.shopDomain,
       adminApiUrl: config.shopify.adminApiUrl,
@@ -54,6 +55,7 @@ export function createClients(config: Config, observer?: CallObserver): External
       from: config.email.from,
       to: config.email.merchantAlertEmail,
       observer,
+      pacer: new CallPacer(config.rateLimits.resendPerSecond),
     }),
   };
 }

@@ -116,6 +116,7 @@ const INJECTED: Record<ProblemKind, { type: string; code: string; description: (
 const FAULT_MODES = ['unavailable', 'timeout', 'drop_response'] as const;
 type Fault = (typeof FAULT_MODES)[number];
 const TIMEOUT_CAP_MS = 60_000;
+const MAX_ARRIVALS = 200_000;
 
 const behaviourBody = z.object({ catalogueEndpoint: z.boolean().optional(), cancelOnlyAccepted: z.boolean().optional() }).strict();
 const faultsBody = z.object({
@@ -156,6 +157,8 @@ export function createVinoshipperSandbox(opts: VinoshipperSandboxOptions): Vinos
   /** Calls seen and faults injected since faults were last armed: what the even spread counts. */
   let faultCalls = 0;
   let faultsInjected = 0;
+  /** Arrival times of API requests, the latest MAX_ARRIVALS (memory only, like faults). */
+  const arrivals: number[] = [];
   /**
    * Behaviours the real Vinoshipper may have but its docs leave open (UNCONFIRMED): whether the
    * product list endpoint exists at all, and whether it cancels orders it has not accepted yet
@@ -174,6 +177,7 @@ export function createVinoshipperSandbox(opts: VinoshipperSandboxOptions): Vinos
     injected = { unavailable: 0, timeout: 0, drop_response: 0 };
     faultCalls = 0;
     faultsInjected = 0;
+    arrivals.length = 0;
     behaviour = { catalogueEndpoint: true, cancelOnlyAccepted: false };
   }
   reset();
@@ -391,6 +395,8 @@ export function createVinoshipperSandbox(opts: VinoshipperSandboxOptions): Vinos
 
   const api = express.Router();
   api.use((_req, res, next) => {
+    arrivals.push(Date.now());
+    if (arrivals.length > MAX_ARRIVALS) arrivals.splice(0, arrivals.length - MAX_ARRIVALS);
     const fault = nextFault();
     if (fault === 'unavailable') {
       res.status(503).json({ message: 'Vinoshipper is temporarily unavailable (sandbox fault)' });
@@ -471,6 +477,13 @@ export function createVinoshipperSandbox(opts: VinoshipperSandboxOptions): Vinos
 
   const control = express.Router();
   control.use(express.json());
+
+  // When each API request arrived (epoch ms), as Vinoshipper's edge would count them: how the
+  // benchmark checks that the calls keep to the budget. `since`: only those at or after it.
+  control.get('/arrivals', (req, res) => {
+    const since = Number(req.query.since ?? 0) || 0;
+    res.json({ at: arrivals.filter((t) => t >= since) });
+  });
 
   control.get('/faults', (_req, res) => {
     res.json({ ...faults, injected });

@@ -2,6 +2,7 @@
 // so every answer is checked here and turned into an EmailError the activity can classify.
 import { Resend, type ErrorResponse } from 'resend';
 import { observeCall, type CallObserver } from '../call-observer';
+import type { CallPacer } from '../call-pacer';
 
 export interface EmailClientOptions {
   apiKey: string;
@@ -11,6 +12,8 @@ export interface EmailClientOptions {
   to: string;
   /** Told about every send (metrics). */
   observer?: CallObserver;
+  /** Spaces this process's sends at the deployment's budget (the worker's clients). */
+  pacer?: CallPacer;
 }
 
 export interface OutgoingEmail {
@@ -51,6 +54,7 @@ export class EmailClient {
   }
 
   async send(message: OutgoingEmail): Promise<{ id: string }> {
+    await this.opts.pacer?.turn();
     return observeCall(
       this.opts.observer,
       { system: 'resend', operation: 'send' },

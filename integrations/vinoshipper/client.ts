@@ -1,6 +1,7 @@
 // Typed HTTP client for Vinoshipper's producer API (`{host}/api/v3/p`). It moves requests and
 // answers; classify.ts decides what an answer means. Every failure leaves as a VinoshipperError.
 import { observeCall, type CallObserver, type CallOutcome } from '../call-observer';
+import type { CallPacer } from '../call-pacer';
 import { VinoshipperError, networkFailure, readAnswer, type VinoshipperErrorKind } from './classify';
 import { productIdentity, readProductPage } from './product-pages';
 import { orderSchema, productPageSchema, type VinoshipperOrder, type VinoshipperOrderRequest, type VinoshipperProduct } from './types';
@@ -13,6 +14,8 @@ export interface VinoshipperClientOptions {
   timeoutMs: number;
   /** Told about every call (metrics). */
   observer?: CallObserver;
+  /** Spaces this process's calls at the deployment's budget (the worker's clients). */
+  pacer?: CallPacer;
 }
 
 type Method = 'GET' | 'PUT' | 'POST';
@@ -27,12 +30,14 @@ export class VinoshipperClient {
   private readonly authorization: string;
   private readonly timeoutMs: number;
   private readonly observer?: CallObserver;
+  private readonly pacer?: CallPacer;
 
   constructor(opts: VinoshipperClientOptions) {
     this.apiUrl = opts.apiUrl.replace(/\/+$/, '');
     this.authorization = `Basic ${Buffer.from(`${opts.apiKey}:${opts.apiSecret}`).toString('base64')}`;
     this.timeoutMs = opts.timeoutMs;
     this.observer = opts.observer;
+    this.pacer = opts.pacer;
   }
 
   /**
@@ -121,6 +126,8 @@ export class VinoshipperClient {
   private async send(method: Method, path: string, body?: unknown): Promise<{ operation: string; status: number; text: string }> {
     const url = /^https?:\/\//.test(path) ? path : `${this.apiUrl}${path}`;
     const operation = `${method} ${decodeURIComponent(url.startsWith(this.apiUrl) ? url.slice(this.apiUrl.length) : url)}`;
+    // Before the timeout starts: waiting for our turn is not Vinoshipper being slow.
+    await this.pacer?.turn();
     try {
       const res = await fetch(url, {
         method,

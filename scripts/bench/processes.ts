@@ -85,8 +85,9 @@ export async function killEverything(): Promise<void> {
  * would first work off their backlog), then the sandbox and Temporal stop as usual.
  */
 export async function stopStack(stack: LocalStack): Promise<void> {
-  await stack.kill('api');
-  await stack.kill('worker');
+  // Gracefully (SIGINT, SIGKILL after 15 s): a worker run with --cpu-prof writes its profile on exit.
+  await stack.stopPart('api');
+  await stack.stopPart('worker');
   await stack.stop();
   liveStacks.delete(stack);
 }

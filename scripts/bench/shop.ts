@@ -59,7 +59,8 @@ export async function placeOrders(stack: LocalStack, count: number, skus: readon
     });
 }
 
-async function call<T = unknown>(method: string, url: string, body?: unknown): Promise<T> {
+/** A sandbox control call (throws with the answer on anything but 2xx). */
+export async function call<T = unknown>(method: string, url: string, body?: unknown): Promise<T> {
   const res = await fetch(url, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { VinoshipperError, classifyRejection, isTransient, toOrderView } from '../../integrations/vinoshipper/classify';
+import { CallPacer } from '../../integrations/call-pacer';
 import { API_SECRET, requestFor, startSandbox, type RunningSandbox } from './vinoshipper-fixtures';
 
 let vs: RunningSandbox;
@@ -49,6 +50,25 @@ test('a wrong secret is a configuration error that names neither the secret nor 
   expect(err.message).not.toContain('wrong-secret');
   expect(err.message).not.toContain(API_SECRET);
   expect(await vs.client().getOrder('CH-1')).toBeNull(); // the right pair works
+});
+
+test('with a pacer, calls asked for together reach Vinoshipper one interval apart', async () => {
+  const client = vs.client({ pacer: new CallPacer(10) });
+  const t0 = performance.now();
+  const answered: number[] = [];
+  await Promise.all(['CH-1', 'CH-2', 'CH-3'].map((n) => client.getOrder(n).then(() => answered.push(performance.now() - t0))));
+  answered.sort((a, b) => a - b);
+  expect(answered[2]).toBeGreaterThanOrEqual(218); // the third waited two intervals of 110 ms
+});
+
+test('the sandbox keeps when each API call arrived, for the benchmark to count against the budget', async () => {
+  const before = Date.now();
+  await vs.client().getOrder('CH-1');
+  await vs.client().getOrder('CH-2');
+  const { body } = await vs.control('GET', `/arrivals?since=${before}`);
+  expect(body.at).toHaveLength(2);
+  expect(body.at[0]).toBeGreaterThanOrEqual(before);
+  expect((await vs.control('GET', `/arrivals?since=${Date.now() + 60_000}`)).body.at).toEqual([]);
 });
 
 test('PUT twice with the same number is one order submitted twice, reserving stock once', async () => {

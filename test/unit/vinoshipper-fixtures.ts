@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { OrderAddress, OrderSnapshot } from '../../domain/order';
-import { VinoshipperClient } from '../../integrations/vinoshipper/client';
+import { VinoshipperClient, type VinoshipperClientOptions } from '../../integrations/vinoshipper/client';
 import { toVinoshipperOrder } from '../../integrations/vinoshipper/mapping';
 import type { VinoshipperOrderRequest } from '../../integrations/vinoshipper/types';
 import { createVinoshipperSandbox, type VinoshipperSandboxOptions } from '../../sandbox/vinoshipper';
@@ -56,7 +56,7 @@ export function orderSnapshot(overrides: Partial<OrderSnapshot> = {}): OrderSnap
 export interface RunningSandbox {
   base: string;
   apiUrl: string;
-  client(overrides?: { apiUrl?: string; apiSecret?: string; timeoutMs?: number }): VinoshipperClient;
+  client(overrides?: Partial<Pick<VinoshipperClientOptions, 'apiUrl' | 'apiSecret' | 'timeoutMs' | 'pacer'>>): VinoshipperClient;
   /** A control-route call: JSON in, status and parsed JSON (or text) out. */
   control(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   reset(): void;

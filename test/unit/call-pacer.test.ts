@@ -1,0 +1,38 @@
+// The per-process spacing of Vinoshipper and Resend calls (integrations/call-pacer.ts).
+import { CallPacer } from '../../integrations/call-pacer';
+
+test('calls asked for at once start one interval apart, in the order they asked', async () => {
+  const pacer = new CallPacer(20); // one every 55 ms (50 ms and a 10 % margin)
+  const started: Array<{ i: number; at: number }> = [];
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: 5 }, async (_, i) => {
+      await pacer.turn();
+      started.push({ i, at: performance.now() - t0 });
+    }),
+  );
+  expect(started.map((s) => s.i)).toEqual([0, 1, 2, 3, 4]);
+  expect(started[0].at).toBeLessThan(25);
+  // Timers may fire a millisecond early against performance.now(); never a whole interval.
+  for (let k = 1; k < started.length; k++) expect(started[k].at - started[k - 1].at).toBeGreaterThanOrEqual(54);
+});
+
+test('after a quiet spell the next call goes at once: no credit is saved up for a burst', async () => {
+  let now = 1_000;
+  const pacer = new CallPacer(2, () => now);
+  await pacer.turn(); // at 1000; the next turn is due at 1550
+  now = 10_000; // a long quiet spell
+  const first = pacer.turn();
+  const second = pacer.turn(); // due at 10 550, not at once
+  let secondDone = false;
+  void second.then(() => (secondDone = true));
+  await first;
+  await new Promise((r) => setTimeout(r, 100));
+  expect(secondDone).toBe(false);
+  await second;
+});
+
+test('a rate that is not positive is refused', () => {
+  expect(() => new CallPacer(0)).toThrow('a call rate must be positive, not 0');
+  expect(() => new CallPacer(Number.NaN)).toThrow(RangeError);
+});
