@@ -20,6 +20,9 @@ import { parseGid, type OrderRecord, type ShopifyStore, type SandboxOrder, type 
 import type { WebhookSubscriptions } from './shopify-subscriptions';
 import { fulfillmentView, metafieldView, orderView, paginate, refundView } from './shopify-views';
 
+/** Distinct valid queries kept parsed; a client's queries are a handful, so this is only a guard. */
+const MAX_CACHED_DOCUMENTS = 500;
+
 export interface GraphqlRequest {
   query?: unknown;
   variables?: unknown;
@@ -218,6 +221,8 @@ export function createShopifyGraphql(store: ShopifyStore, subscriptions: Webhook
     },
   };
 
+  const validDocuments = new Map<string, DocumentNode>();
+
   /** `scopes`: what the request's access token was granted. */
   async function run(request: GraphqlRequest, apiVersion: string, scopes: string[]): Promise<GraphqlOutcome> {
     const failed = (errors: GraphQLError[]): GraphqlOutcome => ({
@@ -226,14 +231,19 @@ export function createShopifyGraphql(store: ShopifyStore, subscriptions: Webhook
       changed: [],
     });
     if (typeof request.query !== 'string') return failed([new GraphQLError('Required parameter missing or invalid: query')]);
-    let document: DocumentNode;
-    try {
-      document = parse(request.query);
-    } catch (err) {
-      return failed([err instanceof GraphQLError ? err : new GraphQLError(String(err))]);
+    let document = validDocuments.get(request.query);
+    if (!document) {
+      try {
+        document = parse(request.query);
+      } catch (err) {
+        return failed([err instanceof GraphQLError ? err : new GraphQLError(String(err))]);
+      }
+      const invalid = validate(schema, document);
+      if (invalid.length) return failed([...invalid]);
+      // A client sends the same few queries over and over: parse and validate each once (the
+      // benchmark's sandbox shares the machine with what it measures).
+      if (validDocuments.size < MAX_CACHED_DOCUMENTS) validDocuments.set(request.query, document);
     }
-    const invalid = validate(schema, document);
-    if (invalid.length) return failed([...invalid]);
 
     const operationName = typeof request.operationName === 'string' ? request.operationName : undefined;
     const operation = getOperationAST(document, operationName);
