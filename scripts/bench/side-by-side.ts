@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BACKENDS, type Backend } from '../lib/local-stack';
+import { renderBeforeAfter } from './before-after';
 import { lastRunFigures, renderReport, type ReportInput } from './report';
 import { mb, ms, perSec, secs } from './stats';
 
@@ -58,7 +59,11 @@ const ROWS: Row[] = [
   { label: '3 · Overload: p99 time to a 503', value: (r) => lastRunFigures(r.results).overloadRejectP99Ms, format: (v) => ms(v) },
   { label: '5 · One order idle 30 days: Temporal actions', value: (r) => lastRunFigures(r.results).idleActionsPerOrder30d, format: String },
   { label: '5 · One order idle 30 days: Vinoshipper calls', value: (r) => lastRunFigures(r.results).idleVinoshipperCallsPerOrder30d, format: String },
-  { label: '6 · Open orders: Vinoshipper peak (10 s)', value: (r) => lastRunFigures(r.results).vinoshipperPeakCallsPerSec, format: (v) => `${v}/s` },
+  {
+    label: '6 · Open orders: Vinoshipper peak (most calls in one second)',
+    value: (r) => lastRunFigures(r.results).vinoshipperPeakCallsPerSec,
+    format: (v) => `${v}`,
+  },
   { label: '6 · Open orders: worker RSS, fewer', value: (r) => lastRunFigures(r.results).workerRssMbAt10kOpen, format: (v) => `${v} MB` },
   { label: '6 · Open orders: worker RSS, more', value: (r) => lastRunFigures(r.results).workerRssMbAt50kOpen, format: (v) => `${v} MB` },
 ];
@@ -84,7 +89,7 @@ export function renderDocument(runs: Partial<Record<Backend, ReportInput>>): str
     const other = BACKENDS.find((b) => b !== only)!;
     return renderReport(runs[only]!).replace(
       /^# Benchmarks\n/,
-      `# Benchmarks\n\nThis page has the ${TITLE[only]} only: no full run of the ${TITLE[other]} yet (\`npm run bench -- --backend ${other}\`).\n`,
+      `# Benchmarks\n\nThis page has the ${TITLE[only]} only: no full run of the ${TITLE[other]} yet (\`npm run bench -- --backend ${other}\`).\n\n${renderBeforeAfter(runs)}`,
     );
   }
   const lines = [
@@ -92,6 +97,7 @@ export function renderDocument(runs: Partial<Record<Backend, ReportInput>>): str
     '',
     'The same parts (`npm run bench`, scripts/bench/) on both Temporal backends, one full run each on the same kind of machine: the CLI dev server that `npm start` and `npm test` use, and the production server on PostgreSQL that `npm start -- --backend postgres`, `npm run test:postgres` and docker-compose.yml run. Every figure is what its run measured; the ratios divide the PostgreSQL figure by the dev server one. Each run shares its 2 cores with the load generator and every other part, so only the ratios carry over to other machines.',
     '',
+    renderBeforeAfter(runs),
     '## Side by side',
     '',
     renderComparison(runs.dev!, runs.postgres!),
