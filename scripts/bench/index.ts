@@ -60,6 +60,8 @@ async function main(): Promise<void> {
     log,
   };
   const results: BenchResults = { failures: {} };
+  // Each part's results are kept as soon as it ends: a long run stopped part-way keeps what it measured.
+  const partial = path.join(projectRoot(), LATEST_RUNS_DIR, `${options.backend}.partial.json`);
   const attempt = async (name: string, run: () => Promise<void>) => {
     try {
       await run();
@@ -68,6 +70,8 @@ async function main(): Promise<void> {
       results.failures[name] = message.split('\n')[0];
       log(`${name} FAILED: ${message}\n${recentOutput()}`);
     }
+    mkdirSync(path.dirname(partial), { recursive: true });
+    writeFileSync(partial, `${JSON.stringify({ startedAt, flags: describeFlags(argv), options, results, figures: lastRunFigures(results) }, null, 1)}\n`);
   };
 
   const shared = (['ceiling', 'orders'] as const).filter((part) => options.only.includes(part));

@@ -42,7 +42,8 @@ export function recentOutput(): string {
  * digest schedules are off so that no run lands at a random point of a measurement. Emails go one
  * per order (ALERT_MODE=per_order), as in the earlier runs, so the parked orders' numbers compare.
  */
-export async function startStack(choice: StackChoice, built: Built): Promise<LocalStack> {
+/** `env`: a part's own settings on top of the bench's (e.g. part 6's safety-net cadence). */
+export async function startStack(choice: StackChoice, built: Built, env: Record<string, string> = {}): Promise<LocalStack> {
   const stack = await LocalStack.start({
     backend: choice.backend,
     persistent: choice.temporal === 'file',
@@ -55,6 +56,7 @@ export async function startStack(choice: StackChoice, built: Built): Promise<Loc
       // The sandbox has no rate limit; at the default budgets (2/s) the parts would measure the budget (part 6 measures it).
       VINOSHIPPER_RATE_LIMIT: '1000',
       RESEND_RATE_LIMIT: '1000',
+      ...env,
     },
     nodeArgs:
       choice.runtime === 'built'
