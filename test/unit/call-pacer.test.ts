@@ -12,9 +12,9 @@ test('calls asked for at once start one interval apart, in the order they asked'
     }),
   );
   expect(started.map((s) => s.i)).toEqual([0, 1, 2, 3, 4]);
-  expect(started[0].at).toBeLessThan(25);
-  // Timers may fire a millisecond early against performance.now(); never a whole interval.
-  for (let k = 1; k < started.length; k++) expect(started[k].at - started[k - 1].at).toBeGreaterThanOrEqual(54);
+  // The k-th turn is due k intervals after the first; a busy event loop may resume a caller late,
+  // never early (timers may fire a millisecond early against performance.now()).
+  for (let k = 1; k < started.length; k++) expect(started[k].at - started[0].at).toBeGreaterThanOrEqual(k * 55 - 2);
 });
 
 test('after a quiet spell the next call goes at once: no credit is saved up for a burst', async () => {
