@@ -94,8 +94,8 @@ export function createActivities(clients: ExternalClients, config: Config): Cell
       ...createCatalogCheckActivities(clients, config),
       ...createDailyDigestActivities(clients.email, config),
     },
-    // The first PUT registers the order's Vinoshipper-number alias in the same activity.
-    vinoshipper: createVinoshipperActivities(clients.vinoshipper, config.vinoshipper, aliases),
+    // The first PUT registers the order's Vinoshipper-number alias and writes the number back to Shopify in the same activity.
+    vinoshipper: createVinoshipperActivities(clients.vinoshipper, config.vinoshipper, aliases, clients.shopify),
     email: createEmailActivities(clients.email, config),
   };
 }

@@ -1,15 +1,23 @@
-// Activities that talk to Vinoshipper.
+// Activities that talk to Vinoshipper (the first accepted PUT also writes its number back to Shopify).
 import type { Config } from '../config';
 import type { CancelResult, CatalogCheck, OrderAliasActivities, OrderSnapshot, SubmissionResult, SubmitOrderInput, VinoshipperOrderView } from '../domain';
+import type { ShopifyAdmin } from '../integrations/shopify/admin';
 import type { VinoshipperClient } from '../integrations/vinoshipper/client';
 import { VinoshipperError, checkCatalog, classifyRejection, skuKey, toOrderView } from '../integrations/vinoshipper/classify';
 import { toVinoshipperOrder } from '../integrations/vinoshipper/mapping';
 import { classified } from './failures';
 
+/**
+ * Bounds the write-back inside the PUT's activity: it shares the activity's timeout with the PUT,
+ * and a Shopify slower than this is left to the workflow's own write-back (with its retries).
+ */
+export const WRITE_BACK_IN_SUBMISSION_TIMEOUT_MS = 5_000;
+
 export function createVinoshipperActivities(
   client: VinoshipperClient,
   config: Pick<Config['vinoshipper'], 'shippingRate'>,
   aliases: Pick<OrderAliasActivities, 'registerVinoshipperOrderAlias'>,
+  shopify: Pick<ShopifyAdmin, 'writeBackVinoshipperOrder'>,
 ) {
   /**
    * The order's Vinoshipper-number alias, before its first PUT: Vinoshipper cannot send a webhook
@@ -23,6 +31,20 @@ export function createVinoshipperActivities(
       return true;
     } catch {
       return false;
+    }
+  }
+
+  /**
+   * The number on the Shopify order right after Vinoshipper took it (asked for with `writeBackTo`).
+   * Never throws: the PUT has happened, and failing the activity would send it again.
+   */
+  async function writeBackAtOnce(input: SubmitOrderInput, vinoshipperOrderNumber: string): Promise<{ writtenBack?: boolean }> {
+    if (!input.writeBackTo) return {};
+    try {
+      await shopify.writeBackVinoshipperOrder(input.writeBackTo, vinoshipperOrderNumber, { timeoutMs: WRITE_BACK_IN_SUBMISSION_TIMEOUT_MS });
+      return { writtenBack: true };
+    } catch {
+      return { writtenBack: false };
     }
   }
 
@@ -52,8 +74,8 @@ export function createVinoshipperActivities(
       });
       return classified(async () => {
         try {
-          const order = await client.upsertOrder(input.vinoshipperOrderNumber, body);
-          return { kind: 'submitted', order: toOrderView(order), ...alias };
+          const order = toOrderView(await client.upsertOrder(input.vinoshipperOrderNumber, body));
+          return { kind: 'submitted', order, ...alias, ...(await writeBackAtOnce(input, order.orderNumber)) };
         } catch (err) {
           if (!(err instanceof VinoshipperError) || err.kind !== 'rejected') throw err;
           const { vague, ...refusal } = classifyRejection(err);

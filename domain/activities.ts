@@ -19,6 +19,8 @@ export type SubmissionResult = (
 ) & {
   /** Asked for with `aliasFor`: whether the Vinoshipper-number alias now exists (false: registering it failed; the PUT went ahead). */
   aliasRegistered?: boolean;
+  /** Asked for with `writeBackTo`, after an accepted PUT: whether the number is now on the Shopify order (false: the workflow's own write-back takes over). */
+  writtenBack?: boolean;
 };
 
 export interface SubmitOrderInput {
@@ -36,6 +38,12 @@ export interface SubmitOrderInput {
    * the order's first webhook — in the same activity, not one of its own.
    */
   aliasFor?: string;
+  /**
+   * The Shopify order id, until the Vinoshipper order number is written back to it: after an
+   * accepted PUT the activity writes it back at once (one activity, not two, on the happy path).
+   * Best effort: a failed or slow write-back leaves it to the workflow's own write-back activity.
+   */
+  writeBackTo?: string;
 }
 
 export interface WriteBackInput {

@@ -130,13 +130,15 @@ export class ShopifyAdmin {
   // ---- Orders ----
 
   /** Records the Vinoshipper order on the Shopify order: a metafield to read, a tag to filter by. */
-  async writeBackVinoshipperOrder(shopifyOrderId: string, vinoshipperOrderNumber: string): Promise<void> {
+  /** `timeoutMs`: a tighter bound than the client's own, for a caller with other work in the same activity. */
+  async writeBackVinoshipperOrder(shopifyOrderId: string, vinoshipperOrderNumber: string, opts: { timeoutMs?: number } = {}): Promise<void> {
     const id = orderGid(shopifyOrderId);
-    const data = await this.request<WriteBackData>('write-back', WRITE_BACK, {
+    const variables = {
       orderId: id,
       metafields: [{ ownerId: id, namespace: METAFIELD_NAMESPACE, key: METAFIELD_KEY, type: 'single_line_text_field', value: vinoshipperOrderNumber }],
       tags: [`vinoshipper:${vinoshipperOrderNumber}`.slice(0, MAX_TAG_LENGTH)],
-    });
+    };
+    const data = await this.request<WriteBackData>('write-back', WRITE_BACK, variables, opts.timeoutMs);
     throwOnUserErrors('write-back', [...(data.metafieldsSet?.userErrors ?? []), ...(data.tagsAdd?.userErrors ?? [])]);
   }
 
@@ -236,7 +238,7 @@ export class ShopifyAdmin {
     return { ...order, lineItems: { nodes, pageInfo: { hasNextPage: false, endCursor: null } } };
   }
 
-  private async request<T>(operation: string, document: string, variables: Record<string, unknown>): Promise<T> {
+  private async request<T>(operation: string, document: string, variables: Record<string, unknown>, timeoutMs?: number): Promise<T> {
     // The token first, outside the GraphQL client and this call's metrics: a refused grant keeps its
     // own classification and is counted as the token request it was.
     let token = await this.tokens.token();
@@ -244,11 +246,12 @@ export class ShopifyAdmin {
       this.opts.observer,
       { system: 'shopify', operation },
       async () => {
-        let response = await this.clientFor(token).request<T>(document, { variables });
+        const options = () => ({ variables, ...(timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(timeoutMs) }) });
+        let response = await this.clientFor(token).request<T>(document, options());
         // A 401 means the request was not processed: with a fresh token it is safe to send once more.
         if (response.errors?.networkStatusCode === 401 && this.tokens.rejected(token)) {
           token = await this.tokens.token();
-          response = await this.clientFor(token).request<T>(document, { variables });
+          response = await this.clientFor(token).request<T>(document, options());
         }
         if (response.errors) throw fromResponseErrors(operation, response.errors);
         if (!response.data) throw new ShopifyError('transient', `Shopify ${operation}: answered without data`);

@@ -55,6 +55,10 @@ export class StubWorld {
   readonly blockedStates = new Set<string>();
   /** Vinoshipper flags new or resent orders with this problem (Scenario 2) until cleared. */
   flagOnSubmit: OrderProblem | null = null;
+  /** Shopify does not answer the write-back inside the PUT's activity (`writeBackTo`); the activity still succeeds. */
+  writeBackInSubmissionFails = false;
+  /** Shopify order ids whose write-back succeeded, by whichever activity (in order). */
+  readonly writtenBack: string[] = [];
   /** Vinoshipper cancels only accepted orders (its docs); off by default like the sandbox. */
   refuseCancelWhilePending = false;
   /** Refund idempotency keys that made a refund, per Shopify order; and the refund id per key. */
@@ -86,6 +90,7 @@ export class StubWorld {
     this.blockedStates.clear();
     this.flagOnSubmit = null;
     this.refuseCancelWhilePending = false;
+    this.writeBackInSubmissionFails = false;
   }
 
   callsOf(name: string): Call[] {
@@ -116,11 +121,15 @@ export class StubWorld {
       // Like the real activity: the alias first (when asked for), then the PUT.
       submitOrderToVinoshipper: wrap('submitOrderToVinoshipper', 'vinoshipper', (i: SubmitOrderInput) => {
         if (i.aliasFor) this.aliases.set(i.vinoshipperOrderNumber, i.aliasFor);
-        return { ...this.put(i), ...(i.aliasFor ? { aliasRegistered: true } : {}) };
+        const result = { ...this.put(i), ...(i.aliasFor ? { aliasRegistered: true } : {}) };
+        // Like the real activity: after an accepted PUT, the write-back when asked for; its failure is an answer, not an error.
+        if (result.kind !== 'submitted' || !i.writeBackTo) return result;
+        if (!this.writeBackInSubmissionFails) this.writtenBack.push(i.writeBackTo);
+        return { ...result, writtenBack: !this.writeBackInSubmissionFails };
       }),
       fetchVinoshipperOrder: wrap('fetchVinoshipperOrder', 'vinoshipper', (n: string) => this.view(n)),
       cancelVinoshipperOrder: wrap('cancelVinoshipperOrder', 'vinoshipper', (n: string) => this.cancel(n)),
-      writeBackToShopify: wrap('writeBackToShopify', 'shopify', () => undefined),
+      writeBackToShopify: wrap('writeBackToShopify', 'shopify', (i: { shopifyOrderId: string }) => void this.writtenBack.push(i.shopifyOrderId)),
       refundShopifyOrder: wrap('refundShopifyOrder', 'shopify', (i: { shopifyOrderId: string; idempotencyKey: string }) => this.refund(i)),
       fulfilShopifyOrder: wrap('fulfilShopifyOrder', 'shopify', (i: { shopifyOrderId: string }) => this.fulfil(i.shopifyOrderId)),
       sendOrderIssueEmail: wrap('sendOrderIssueEmail', 'email', (i: OrderIssueEmailInput) => {

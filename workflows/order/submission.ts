@@ -1,7 +1,7 @@
 // Scenario 1 — order created in Shopify but no Vinoshipper order — and every (re)send: one
 // `PUT /orders/{n}` with our own order number (Vinoshipper's upsert), whose refusal is the answer:
 // a missing product, short inventory, or a flag on the order. Then the Vinoshipper order number is
-// written back to the Shopify order.
+// written back to the Shopify order, by the PUT's own activity when Shopify answers at once.
 import { FAILURE_TYPES, type IssueType } from '../../domain';
 import type { OrderContext } from './context';
 import { failureMessage, failureType, unreachableCauseKey, unreachableDetails } from '../failures';
@@ -44,6 +44,8 @@ export async function submitToVinoshipper(o: OrderContext): Promise<void> {
       inVinoshipper: record.phase === 'watch',
       // Until the alias is known to exist, the PUT's activity registers it first (activities/order-alias.ts).
       ...(record.aliasStarted ? {} : { aliasFor: o.workflowId }),
+      // Until the number is on the Shopify order, the PUT's activity writes it back once Vinoshipper took the order.
+      ...(record.writtenBack ? {} : { writeBackTo: snapshot.shopifyOrderId }),
     });
     noteAlias(o, result.aliasRegistered);
     if (result.kind === 'rejected') {
@@ -54,6 +56,7 @@ export async function submitToVinoshipper(o: OrderContext): Promise<void> {
     record.submittedFingerprint = relevantFingerprint(snapshot);
     if (record.phase === 'submit') record.note('submitted', `Submitted to Vinoshipper as order ${result.order.orderNumber}.`);
     else record.note('resent', `Resent to Vinoshipper order ${result.order.orderNumber}.`);
+    if (result.writtenBack) noteWrittenBack(o);
     record.phase = 'watch';
     if (record.issue && SUBMISSION_ISSUES.includes(record.issue.type)) record.closeIssue('the order reached Vinoshipper');
     await followVinoshipperOrder(o, result.order);
@@ -79,16 +82,24 @@ function noteAlias(o: OrderContext, registered: boolean | undefined): void {
     o.record.note('alias_failed', 'Could not register the Vinoshipper order number for webhooks (the safety-net looks still run).');
 }
 
-/** The Vinoshipper order number on the Shopify order (a metafield and a tag), once. */
+/**
+ * The Vinoshipper order number on the Shopify order (a metafield and a tag), once. Normally the
+ * PUT's own activity has done it (`writeBackTo`); this activity, with its retries, is for when that
+ * failed, and for an order whose PUT was scheduled before the activity could (its history says so).
+ */
 export async function writeBack(o: OrderContext): Promise<void> {
   const { record } = o;
   if (record.writtenBack || !record.vinoshipperOrderNumber) return;
   record.flushAttributes();
   try {
     await o.activities.shopify.writeBackToShopify({ shopifyOrderId: o.snapshot.shopifyOrderId, vinoshipperOrderNumber: record.vinoshipperOrderNumber });
-    record.writtenBack = true;
-    record.note('written_back', `Wrote Vinoshipper order ${record.vinoshipperOrderNumber} back to the Shopify order.`);
+    noteWrittenBack(o);
   } catch (err) {
     record.note('write_back_failed', `Could not write the Vinoshipper order number to Shopify yet (will retry): ${failureMessage(err)}`);
   }
+}
+
+function noteWrittenBack(o: OrderContext): void {
+  o.record.writtenBack = true;
+  o.record.note('written_back', `Wrote Vinoshipper order ${o.record.vinoshipperOrderNumber} back to the Shopify order.`);
 }

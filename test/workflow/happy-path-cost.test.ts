@@ -1,0 +1,91 @@
+// The happy path's cost, counted from the history the way issue 11 counts it: from the signal-with-start
+// to `submitted`, one activity (the alias, the PUT and the write-back to Shopify together) and two
+// workflow tasks. When Shopify does not answer inside that activity, the workflow's own write-back
+// activity (with its retries) still puts the number on the Shopify order.
+import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { orderUpdatedSignal, type OrderSnapshot, type SubmitOrderInput, type WriteBackInput } from '../../domain';
+import { orderSnapshot, updated } from './stub-world';
+import { OrderTestbed, useOrderTestbed, vinoshipperNumber } from './testbed';
+
+jest.setTimeout(60_000);
+
+const testbed = useOrderTestbed();
+let bed: OrderTestbed;
+beforeEach(() => {
+  bed = testbed();
+});
+
+const { EventType } = temporal.api.enums.v1;
+
+function putsFor(order: OrderSnapshot): SubmitOrderInput[] {
+  return bed.world
+    .callsOf('submitOrderToVinoshipper')
+    .map((c) => c.input as SubmitOrderInput)
+    .filter((i) => i.snapshot.shopifyOrderId === order.shopifyOrderId);
+}
+function writeBacksFor(order: OrderSnapshot) {
+  return bed.world.callsOf('writeBackToShopify').filter((c) => (c.input as WriteBackInput).shopifyOrderId === order.shopifyOrderId);
+}
+
+/**
+ * The events up to the first timer: everything the order did before it rested. Read from the history
+ * alone (a status query on the time-skipping server adds a workflow task of its own).
+ */
+async function untilFirstRest(handle: WorkflowHandle) {
+  for (let tries = 0; ; tries++) {
+    const { events } = await handle.fetchHistory();
+    const rest = events!.findIndex((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED);
+    if (rest < 0 && tries < 100) {
+      await bed.env.sleep(1000);
+      continue;
+    }
+    expect(rest).toBeGreaterThan(0);
+    const before = events!.slice(0, rest);
+    return {
+      activities: before
+        .filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+        .map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name),
+      workflowTasks: before.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).length,
+      upserts: before.filter((e) => e.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES).length,
+    };
+  }
+}
+
+test('one activity and two workflow tasks from the webhook to submitted, with the number written back', async () => {
+  const order = orderSnapshot();
+  const handle = await bed.start(order);
+  expect(await untilFirstRest(handle)).toEqual({ activities: ['submitOrderToVinoshipper'], workflowTasks: 2, upserts: 1 });
+
+  const view = await bed.status(handle);
+  expect(view.status).toBe('submitted');
+  expect(view.timeline.map((e) => e.event)).toEqual(expect.arrayContaining(['submitted', 'written_back']));
+  const [put] = putsFor(order);
+  expect(put!.writeBackTo).toBe(order.shopifyOrderId);
+  expect(bed.world.writtenBack.filter((id) => id === order.shopifyOrderId)).toHaveLength(1);
+  expect(writeBacksFor(order)).toEqual([]);
+});
+
+test("Shopify silent inside the PUT's activity: the workflow's own write-back takes over, and a resend does not ask again", async () => {
+  const order = orderSnapshot();
+  bed.world.writeBackInSubmissionFails = true;
+  bed.world.fail('writeBackToShopify', 'unavailable', 2); // and its first tries fail too: the activity's retries carry it
+  const handle = await bed.start(order);
+  const view = await bed.waitFor(handle, 'written back', (v) => v.timeline.some((e) => e.event === 'written_back'), { step: 1000 });
+
+  expect(view.status).toBe('submitted');
+  expect(putsFor(order)).toHaveLength(1); // the PUT is not sent again for the write-back
+  const writeBacks = writeBacksFor(order);
+  expect(writeBacks.map((c) => c.ok)).toEqual([false, false, true]);
+  expect(writeBacks[2]!.input).toEqual({ shopifyOrderId: order.shopifyOrderId, vinoshipperOrderNumber: vinoshipperNumber(order) });
+  expect(bed.world.writtenBack.filter((id) => id === order.shopifyOrderId)).toHaveLength(1);
+
+  // A later resend (a correction) does not write back again: the number is already there.
+  bed.world.writeBackInSubmissionFails = false;
+  await bed.settle(handle);
+  await handle.signal(orderUpdatedSignal, updated(order, { email: 'new@example.com' }));
+  await bed.waitFor(handle, 'resent', (v) => v.timeline.some((e) => e.event === 'resent'), { step: 1000 });
+  const resend = putsFor(order)[1]!;
+  expect(resend.writeBackTo).toBeUndefined();
+  expect(bed.world.writtenBack.filter((id) => id === order.shopifyOrderId)).toHaveLength(1);
+});
