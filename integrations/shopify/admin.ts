@@ -129,8 +129,10 @@ export class ShopifyAdmin {
 
   // ---- Orders ----
 
-  /** Records the Vinoshipper order on the Shopify order: a metafield to read, a tag to filter by. */
-  /** `timeoutMs`: a tighter bound than the client's own, for a caller with other work in the same activity. */
+  /**
+   * Records the Vinoshipper order on the Shopify order: a metafield to read, a tag to filter by.
+   * `timeoutMs`: a tighter bound than the client's own, for a caller with other work in the same activity.
+   */
   async writeBackVinoshipperOrder(shopifyOrderId: string, vinoshipperOrderNumber: string, opts: { timeoutMs?: number } = {}): Promise<void> {
     const id = orderGid(shopifyOrderId);
     const variables = {

@@ -264,3 +264,18 @@ test('an unreachable Shopify is transient', async () => {
   const down = new ShopifyAdmin({ shopDomain: SHOP, adminApiUrl: 'http://127.0.0.1:9', accessToken: TOKEN, apiVersion: API_VERSION });
   await expectShopifyError(down.listOrdersUpdatedSince(new Date().toISOString()), 'transient');
 });
+
+test('a write-back given a time bound gives up on a Shopify that never answers, as a transient failure', async () => {
+  // Accepts the connection and the request, never answers: a stalled Shopify.
+  const stalled = createServer(() => undefined);
+  const url = await listen(stalled);
+  try {
+    const slow = new ShopifyAdmin({ shopDomain: SHOP, adminApiUrl: `${url}/shopify`, accessToken: TOKEN, apiVersion: API_VERSION });
+    const started = Date.now();
+    await expectShopifyError(slow.writeBackVinoshipperOrder('1', 'CH-1', { timeoutMs: 200 }), 'transient');
+    expect(Date.now() - started).toBeLessThan(5_000); // the client's own bound is 30 s
+  } finally {
+    stalled.closeAllConnections();
+    await close(stalled);
+  }
+});
