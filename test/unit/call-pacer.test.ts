@@ -29,7 +29,26 @@ test('after a quiet spell the next call goes at once: no credit is saved up for 
   await first;
   await new Promise((r) => setTimeout(r, 100));
   expect(secondDone).toBe(false);
+  now = 10_550;
   await second;
+});
+
+test('a turn that resumes late does not take the next one with it: spacing runs from when a call really went', async () => {
+  let now = 0;
+  const pacer = new CallPacer(20, () => now); // one every 55 ms
+  await pacer.turn(); // goes at 0
+  const went: number[] = [];
+  const second = pacer.turn().then(() => went.push(now)); // due at 55
+  const third = pacer.turn().then(() => went.push(now));
+  now = 1_000; // the event loop was busy: the second's timer fires long after it was due
+  await second;
+  expect(went).toEqual([1_000]);
+  // A turn planned ahead (due at 110) would go now, with the second; it waits for 1 055 instead.
+  await new Promise((r) => setTimeout(r, 200));
+  expect(went).toEqual([1_000]);
+  now = 1_055;
+  await third;
+  expect(went).toEqual([1_000, 1_055]);
 });
 
 test('a rate that is not positive is refused', () => {
