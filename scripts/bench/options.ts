@@ -52,7 +52,7 @@ const PROFILES: Record<'quick' | 'full', Omit<BenchOptions, 'profile' | 'only' |
     minRate: 25,
     refine: false,
     parkedN: 100,
-    settleSec: 2,
+    settleSec: 3,
     openLevels: [100, 400],
     openWindowSec: 15,
   },
@@ -67,7 +67,7 @@ const PROFILES: Record<'quick' | 'full', Omit<BenchOptions, 'profile' | 'only' |
     minRate: 25,
     refine: true,
     parkedN: 10_000,
-    settleSec: 15,
+    settleSec: 30,
     openLevels: [10_000, 50_000],
     openWindowSec: 30,
   },
@@ -86,7 +86,7 @@ export const USAGE = `npm run bench -- [--quick | --full] [flags]
   --step-duration S       part 3: seconds per step of the highest-rate search (full 10, quick 2)
   --max-rate N            part 3: highest rate tried (full 25600, quick 100)
   --parked-n N            part 4: orders parked in needs_attention (full 10000, quick 100)
-  --settle S              parts 4 and 6: seconds before the worker's memory is read (full 15, quick 2)
+  --settle S              parts 4 and 6: seconds the worker's memory is read over, once a second, for its median (full 30, quick 3)
   --open-levels LIST      part 6: open orders at each memory reading (full 10000,50000; quick 100,400)
   --open-window S         part 6: seconds the Vinoshipper rate is watched after the hints (full 30, quick 15)
   --backend dev|postgres  the Temporal server: the CLI's dev server (default), or the production

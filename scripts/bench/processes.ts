@@ -9,7 +9,7 @@ import { tsToMs } from '@temporalio/common/lib/time';
 import { LocalStack, type Backend, type PartName } from '../lib/local-stack';
 import { projectRoot } from '../temporal-binaries';
 import type { ENTRIES } from './build';
-import { sleep } from './stats';
+import { percentile, sleep } from './stats';
 
 export type Built = Record<keyof typeof ENTRIES, string>;
 
@@ -237,16 +237,12 @@ export function temporalPids(stack: LocalStack): Record<string, number | undefin
     : { [TEMPORAL_CPU]: stack.pid('temporal') };
 }
 
-/** Samples a value every `everyMs` until stopped; keeps the peak and the last. */
-export function sampler(read: () => number, everyMs = 500): { stop(): { peak: number; last: number } } {
-  let peak = NaN;
-  let last = NaN;
+/** Samples a value every `everyMs` until stopped: the peak, the last and the median of the samples. */
+export function sampler(read: () => number, everyMs = 500): { stop(): { peak: number; last: number; median: number } } {
+  const values: number[] = [];
   const take = () => {
     const value = read();
-    if (Number.isFinite(value)) {
-      last = value;
-      peak = Number.isFinite(peak) ? Math.max(peak, value) : value;
-    }
+    if (Number.isFinite(value)) values.push(value);
   };
   take();
   const timer = setInterval(take, everyMs);
@@ -254,9 +250,21 @@ export function sampler(read: () => number, everyMs = 500): { stop(): { peak: nu
     stop() {
       clearInterval(timer);
       take();
-      return { peak, last };
+      const peak = values.length ? values.reduce((a, b) => Math.max(a, b)) : NaN;
+      return { peak, last: values.at(-1) ?? NaN, median: percentile(values, 50) };
     },
   };
+}
+
+/**
+ * A process's resident memory at rest: the median of one reading a second over `settleSec`. One
+ * instant is not a figure: the worker's RSS moves by tens of MB with each collection in its two
+ * V8 isolates (readings of 259, 274 and 286 MB for the same 10,000 open orders, 2026-12-01).
+ */
+export async function restingRss(read: () => number, settleSec: number): Promise<number> {
+  const readings = sampler(read, 1000);
+  await sleep(settleSec * 1000);
+  return readings.stop().median;
 }
 
 /** Waits until a worker launched at `since` polls `taskQueue` (as LocalStack does for the order worker). */

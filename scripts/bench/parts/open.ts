@@ -3,7 +3,7 @@
 // route's own signal-with-start (OrderWorkflows.deliverSnapshot, no HTTP hop), under the bench's
 // raised Vinoshipper budget so that setup takes minutes, not hours; each level (e.g. 10,000 then
 // 50,000) is reached when visibility counts that many `submitted`, then the worker's resident
-// memory is read after --settle seconds. Then the worker is restarted with the default budget
+// memory is read over --settle seconds (the median of one reading a second). Then the worker is restarted with the default budget
 // (VINOSHIPPER_RATE_LIMIT, 2/s) and every open order gets a Vinoshipper webhook hint at once: a
 // burst of re-reads, the worst a deployment sees. The safety-net looks wait a week for the whole
 // part (RECHECK_BACKOFF=7d), so that they do not compete with the setup. Vinoshipper's calls are
@@ -13,7 +13,7 @@
 import { loadConfig } from '../../../config';
 import { parseOrderWebhook } from '../../../integrations/shopify/webhooks';
 import { OrderWorkflows } from '../../../temporal/order-workflows';
-import { startStack, stopStack, waitForCount } from '../processes';
+import { restingRss, startStack, stopStack, waitForCount } from '../processes';
 import { addProduct, BENCH_SKUS, call, placeOrders, type SignedOrder } from '../shop';
 import { inPool, sleep } from '../stats';
 import { ORDER_QUERY, type PartContext } from './context';
@@ -81,9 +81,9 @@ export async function runOpen(ctx: PartContext): Promise<OpenResult> {
       }
       const reached = await waitForCount(client, `${ORDER_QUERY} AND OrderStatus="submitted"`, level, { everyMs: 1000, stallMs: 120_000 });
       if (reached.reachedAt === null) throw new Error(`only ${reached.count} of ${level} orders reached submitted`);
-      await sleep(ctx.options.settleSec * 1000);
-      readings.push({ open: level, workerRss: stack.rss('worker') });
-      ctx.log(`open: ${level} open, worker RSS ${Math.round(stack.rss('worker') / 1e6)} MB`);
+      const workerRss = await restingRss(() => stack.rss('worker'), ctx.options.settleSec);
+      readings.push({ open: level, workerRss });
+      ctx.log(`open: ${level} open, worker RSS ${Math.round(workerRss / 1e6)} MB (median over ${ctx.options.settleSec} s)`);
     }
     const setupMs = Date.now() - setupStart;
 

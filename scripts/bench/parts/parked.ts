@@ -14,9 +14,9 @@ import { temporal } from '@temporalio/proto';
 import { retrySignal } from '../../../domain';
 import { parseOrderWebhook } from '../../../integrations/shopify/webhooks';
 import { OrderWorkflows } from '../../../temporal/order-workflows';
-import { cpuWindow, rssOf, sampler, stackPids, startStack, stopStack, waitForCount, type CpuShares } from '../processes';
+import { cpuWindow, restingRss, rssOf, sampler, stackPids, startStack, stopStack, waitForCount, type CpuShares } from '../processes';
 import { addProduct, MISSING_SKU, placeOrders } from '../shop';
-import { inPool, sleep, summarize, type LatencySummary } from '../stats';
+import { inPool, summarize, type LatencySummary } from '../stats';
 import { ORDER_QUERY, type PartContext } from './context';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -81,8 +81,7 @@ export async function runParked(ctx: PartContext): Promise<ParkedResult> {
     const setupMs = Date.now() - setupStart;
     const workerRssSetupPeak = setupRss.stop().peak;
     ctx.log(`parked: ${parked.count}/${n} parked after ${(setupMs / 1000).toFixed(0)} s; settling ${settleSec} s`);
-    await sleep(settleSec * 1000);
-    const workerRssParked = stack.rss('worker');
+    const workerRssParked = await restingRss(() => stack.rss('worker'), settleSec);
     const serverRssParked = rssOf(stack.pid('temporal'));
     ctx.log(`parked: worker RSS ${(workerRssParked / 1e6).toFixed(0)} MB with ${parked.count} parked`);
 
