@@ -63,8 +63,9 @@ export function createClients(config: Config, observer?: CallObserver): External
 /**
  * Every activity, grouped by the task queue it runs on: Vinoshipper's and Resend's calls on their
  * own rate-limited queues (one budget for the whole deployment), everything else beside the workflows.
- * The shop-level workflows (alert digest, catalogue check, daily digest) proxy their activities on
- * their own (default) queue: a few calls per window or run, retried through a 429 by their policy.
+ * The shop-level workflows' Resend and Vinoshipper activities run there too; they stay registered on
+ * the orders queue as well, for the ones a run from before 2026-12-02 scheduled there (in flight
+ * during a deploy).
  */
 export interface CellarhandActivities {
   orders: ShopifyOrderActivities &
@@ -76,26 +77,43 @@ export interface CellarhandActivities {
     AlertDigestActivities &
     CatalogCheckActivities &
     DailyDigestActivities;
-  vinoshipper: VinoshipperActivities;
-  email: EmailActivities;
+  vinoshipper: VinoshipperActivities & Pick<CatalogCheckActivities, 'inspectCatalog'>;
+  email: EmailActivities &
+    Pick<AlertDigestActivities, 'sendMerchantAlertDigest'> &
+    Pick<CatalogCheckActivities, 'sendCatalogCheckEmail'> &
+    Pick<DailyDigestActivities, 'sendDailyDigestEmail'> &
+    Pick<PrivacyActivities, 'sendPrivacyEmail'>;
 }
 
 /** The privacy and reconciliation activities use the worker's own Temporal client (activity context). */
 export function createActivities(clients: ExternalClients, config: Config): CellarhandActivities {
   const aliases = createOrderAliasActivities(config);
+  const privacy = createPrivacyActivities(clients.email, config);
+  const alerts = createAlertActivities(clients.email, config);
+  const catalogCheck = createCatalogCheckActivities(clients, config);
+  const dailyDigest = createDailyDigestActivities(clients.email, config);
   return {
     orders: {
       ...createShopifyActivities(clients.shopify),
       ...aliases,
       ...createShopSettingsActivities(),
-      ...createPrivacyActivities(clients.email, config),
+      ...privacy,
       ...createReconciliationActivities(clients.shopify, config),
-      ...createAlertActivities(clients.email, config),
-      ...createCatalogCheckActivities(clients, config),
-      ...createDailyDigestActivities(clients.email, config),
+      ...alerts,
+      ...catalogCheck,
+      ...dailyDigest,
     },
     // The first PUT registers the order's Vinoshipper-number alias and writes the number back to Shopify in the same activity.
-    vinoshipper: createVinoshipperActivities(clients.vinoshipper, config.vinoshipper, aliases, clients.shopify),
-    email: createEmailActivities(clients.email, config),
+    vinoshipper: {
+      ...createVinoshipperActivities(clients.vinoshipper, config.vinoshipper, aliases, clients.shopify),
+      inspectCatalog: catalogCheck.inspectCatalog,
+    },
+    email: {
+      ...createEmailActivities(clients.email, config),
+      sendMerchantAlertDigest: alerts.sendMerchantAlertDigest,
+      sendCatalogCheckEmail: catalogCheck.sendCatalogCheckEmail,
+      sendDailyDigestEmail: dailyDigest.sendDailyDigestEmail,
+      sendPrivacyEmail: privacy.sendPrivacyEmail,
+    },
   };
 }

@@ -4,7 +4,7 @@
 // configuration.
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import type { OrderSettings } from '../domain/settings';
+import { rateLimitedTaskQueues, type OrderSettings } from '../domain/settings';
 
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -426,7 +426,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       autoRefundAfterMs: e.AUTO_REFUND_AFTER,
       skippedResumeWindowMs: e.SKIPPED_RESUME_WINDOW,
       alertMode: e.ALERT_MODE,
-      taskQueues: { vinoshipper: `${e.TEMPORAL_TASK_QUEUE}-vinoshipper`, email: `${e.TEMPORAL_TASK_QUEUE}-email` },
+      taskQueues: rateLimitedTaskQueues(e.TEMPORAL_TASK_QUEUE),
     },
     worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
     rateLimits: { vinoshipperPerSecond: e.VINOSHIPPER_RATE_LIMIT, resendPerSecond: e.RESEND_RATE_LIMIT },

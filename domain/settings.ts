@@ -46,3 +46,12 @@ export interface OrderSettings {
   /** Continue as new past this many history events (Temporal also suggests it by itself); tests set it low. */
   maxHistoryEvents?: number;
 }
+
+/**
+ * The task queues of the rate-limited systems, beside the deployment's own (TEMPORAL_TASK_QUEUE):
+ * each has a server-side budget shared by every worker. Config names them for the order workflow;
+ * the shop-level workflows (digests, catalogue check, privacy) derive them from the queue they run on.
+ */
+export function rateLimitedTaskQueues(taskQueue: string): OrderSettings['taskQueues'] {
+  return { vinoshipper: `${taskQueue}-vinoshipper`, email: `${taskQueue}-email` };
+}

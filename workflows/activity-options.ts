@@ -1,8 +1,8 @@
 // Activity options every workflow shares: the retry policy per external system (the order workflow's
 // proxies, workflows/order/activities.ts) and the options of the shop-level workflows (alert digest,
 // catalogue check, daily digest).
-import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
-import { NON_RETRYABLE_FAILURE_TYPES } from '../domain';
+import { proxyActivities, workflowInfo, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
+import { NON_RETRYABLE_FAILURE_TYPES, rateLimitedTaskQueues } from '../domain';
 
 const bounded: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES };
 
@@ -19,6 +19,16 @@ export const RETRY_POLICIES = {
 
 /** The shop-level workflows' emails: the order workflow's email policy. */
 export const EMAIL_ACTIVITY: ActivityOptions = { startToCloseTimeout: '30s', retry: RETRY_POLICIES.email };
+
+/**
+ * A shop-level workflow's activities that call Resend (`'email'`) or Vinoshipper (`'vinoshipper'`),
+ * on that system's rate-limited task queue beside the one the workflow runs on: one budget for the
+ * deployment, the order workflow's calls included. Call it inside the workflow function (it reads
+ * the running workflow's task queue).
+ */
+export function onRateLimitedQueue<A>(system: 'email' | 'vinoshipper', options: ActivityOptions) {
+  return proxyActivities<A>({ ...options, taskQueue: rateLimitedTaskQueues(workflowInfo().taskQueue)[system] });
+}
 
 /** Temporal itself (visibility, signals to other workflows): quick, retried a few times. */
 export const TEMPORAL_ACTIVITY: ActivityOptions = {

@@ -16,14 +16,14 @@ import {
   type AlertDigestSettings,
   type AlertGroupState,
 } from '../domain';
-import { EMAIL_ACTIVITY, TEMPORAL_ACTIVITY } from './activity-options';
+import { EMAIL_ACTIVITY, onRateLimitedQueue, TEMPORAL_ACTIVITY } from './activity-options';
 import { failureMessage } from './failures';
 import { AlertGroups, describe } from './alert-groups';
 
-const email = proxyActivities<AlertDigestActivities>(EMAIL_ACTIVITY);
 const temporal = proxyActivities<AlertDigestActivities>(TEMPORAL_ACTIVITY);
 
 export async function merchantAlertsWorkflow(input: AlertDigestInput): Promise<void> {
+  const email = onRateLimitedQueue<AlertDigestActivities>('email', EMAIL_ACTIVITY);
   const settings: AlertDigestSettings = { ...DEFAULT_ALERT_DIGEST_SETTINGS, ...input.settings };
   const groups = new AlertGroups(input.carried);
   let arrived = false;

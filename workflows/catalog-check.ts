@@ -3,20 +3,22 @@
 // orders already stuck on a SKU, and email the problems found for the first time, once, in one
 // email per run. Resolved problems are noted in the result. The result is what the next run compares
 // with, and what GET /api/catalog/check shows. Deterministic: the I/O is in the activities.
-import { proxyActivities, setCurrentDetails, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities, setCurrentDetails, upsertMemo, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import { MISMATCH_WORDING, NON_RETRYABLE_FAILURE_TYPES, catalogCheckReport, type CatalogCheckActivities, type CatalogCheckReport } from '../domain';
-import { EMAIL_ACTIVITY, TEMPORAL_ACTIVITY } from './activity-options';
+import { EMAIL_ACTIVITY, onRateLimitedQueue, TEMPORAL_ACTIVITY } from './activity-options';
 
 const temporal = proxyActivities<CatalogCheckActivities>(TEMPORAL_ACTIVITY);
-// Pages through both catalogues; Shopify's throttle and Vinoshipper's outages are retried here.
-const catalogues = proxyActivities<CatalogCheckActivities>({
+// Pages through both catalogues; Shopify's throttle and Vinoshipper's outages are retried here. On
+// the Vinoshipper queue: its calls count against the deployment's Vinoshipper budget.
+const CATALOGUE_READ: ActivityOptions = {
   startToCloseTimeout: '10m',
   heartbeatTimeout: '2m',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES },
-});
-const email = proxyActivities<CatalogCheckActivities>(EMAIL_ACTIVITY);
+};
 
 export async function catalogCheckWorkflow(): Promise<CatalogCheckReport> {
+  const catalogues = onRateLimitedQueue<CatalogCheckActivities>('vinoshipper', CATALOGUE_READ);
+  const email = onRateLimitedQueue<CatalogCheckActivities>('email', EMAIL_ACTIVITY);
   setCurrentDetails('Reading the last completed catalogue check…');
   const previous = await temporal.previousCatalogCheck();
   setCurrentDetails('Reading the Shopify and Vinoshipper catalogues…');

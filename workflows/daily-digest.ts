@@ -3,15 +3,15 @@
 // at all when nothing is stuck. Deterministic: visibility and the email are activities.
 import { proxyActivities, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import { groupStuckOrders, type DailyDigestActivities, type DailyDigestResult } from '../domain';
-import { EMAIL_ACTIVITY, TEMPORAL_ACTIVITY } from './activity-options';
+import { EMAIL_ACTIVITY, onRateLimitedQueue, TEMPORAL_ACTIVITY } from './activity-options';
 
 /** One email lists at most this many orders; it says how many more there are. */
 const MAX_LISTED = 500;
 
 const visibility = proxyActivities<DailyDigestActivities>(TEMPORAL_ACTIVITY);
-const email = proxyActivities<DailyDigestActivities>(EMAIL_ACTIVITY);
 
 export async function dailyDigestWorkflow(): Promise<DailyDigestResult> {
+  const email = onRateLimitedQueue<DailyDigestActivities>('email', EMAIL_ACTIVITY);
   const { orders, truncated } = await visibility.ordersNeedingAttention(MAX_LISTED);
   if (!orders.length) return finish({ orders: 0, groups: 0, emailId: null, summary: 'No order needs attention: no digest sent.' });
   const groups = groupStuckOrders(orders);

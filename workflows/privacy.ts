@@ -1,7 +1,16 @@
 // Shopify's mandatory privacy requests, one small durable workflow each. The API verified and
 // validated the webhook and answered 200 at once; these do the work within Shopify's 30 days.
 // Deterministic: no I/O, no Node APIs; ids only, never a customer's email or phone.
-import { condition, continueAsNew, allHandlersFinished, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  continueAsNew,
+  allHandlersFinished,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import {
   DEFAULT_PRIVACY_TIMING,
   NON_RETRYABLE_FAILURE_TYPES,
@@ -17,6 +26,7 @@ import {
   type RedactionState,
   type RedactionStatusView,
 } from '../domain';
+import { onRateLimitedQueue } from './activity-options';
 import { failureMessage } from './failures';
 
 // Deleting and describing workflows: Temporal's own API. A pass over a whole shop heartbeats.
@@ -25,12 +35,12 @@ const temporal = proxyActivities<PrivacyActivities>({
   heartbeatTimeout: '1m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 },
 });
-// Resend allows 2 requests/s; an outage is waited out for a day (idempotency key: one email).
-const email = proxyActivities<PrivacyActivities>({
+// Resend allows 2 requests/s (the email queue's budget); an outage is waited out for a day (idempotency key: one email).
+const PRIVACY_EMAIL: ActivityOptions = {
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '1 day',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '10m', nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES },
-});
+};
 
 /**
  * customers/redact and shop/redact: delete the closed order workflows (every run of each) of that
@@ -39,6 +49,7 @@ const email = proxyActivities<PrivacyActivities>({
  * finished and is deleted too; if any still runs after 25 days the merchant is alerted once.
  */
 export async function redactionWorkflow(input: RedactionInput): Promise<RedactionStatusView> {
+  const email = onRateLimitedQueue<PrivacyActivities>('email', PRIVACY_EMAIL);
   const timing: PrivacyTiming = { ...DEFAULT_PRIVACY_TIMING, ...input.timing };
   const { workflowId } = workflowInfo();
   const receivedMs = Date.parse(input.receivedAt);
@@ -165,6 +176,7 @@ export async function redactionWorkflow(input: RedactionInput): Promise<Redactio
  * history and result are the record) and tell the merchant, who provides the data to the customer.
  */
 export async function customerDataRequestWorkflow(input: DataRequestInput): Promise<DataRequestOutcome> {
+  const email = onRateLimitedQueue<PrivacyActivities>('email', PRIVACY_EMAIL);
   const { workflowId } = workflowInfo();
   const { held, notHeld } = await temporal.findHeldOrders({ shopDomain: input.shopDomain, orderIds: unique(input.orderIds) });
   const summary = `Data request ${input.dataRequestId} for customer ${input.customerId}: cellarhand holds ${held.length} of ${input.orderIds.length} listed orders.`;

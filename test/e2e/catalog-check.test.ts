@@ -37,6 +37,20 @@ async function latest(): Promise<CatalogCheckReport | null> {
   return (await request('GET', `${stack.apiUrl}/api/catalog/check`, undefined, auth)).body.latest;
 }
 
+/** Where the newest catalogue check scheduled each of its activities: activity type → task queue. */
+async function activityQueues(): Promise<Record<string, string>> {
+  const runs = [];
+  for await (const run of client.workflow.list({ query: 'WorkflowType="catalogCheckWorkflow"' })) runs.push(run);
+  const newest = runs.sort((a, b) => b.startTime.getTime() - a.startTime.getTime())[0];
+  const { events } = await client.workflow.getHandle(newest.workflowId, newest.runId).fetchHistory();
+  return Object.fromEntries(
+    (events ?? []).flatMap((e) => {
+      const a = e.activityTaskScheduledEventAttributes;
+      return a ? [[a.activityType!.name!, a.taskQueue!.name!]] : [];
+    }),
+  );
+}
+
 const catalogueEmails = async () => (await shop.emails()).filter((e) => e.subject.startsWith('[cellarhand] Catalogue check'));
 
 test('a fresh sandbox has no mismatch: nothing to email', async () => {
@@ -62,6 +76,13 @@ test('a Shopify product whose SKU is not in Vinoshipper: reported and emailed on
   expect(mail.text).toContain('Shopify sells a SKU that Vinoshipper does not know');
   expect(mail.text).toContain('Estate Merlot 2020');
   expect(mail.html).toContain('admin.shopify.com/store/cellarhand-demo/products/');
+  // Its Vinoshipper read and its email count against the deployment's budgets, like the orders' calls.
+  const { vinoshipper, email } = stack.config.orders.taskQueues;
+  expect(await activityQueues()).toMatchObject({
+    inspectCatalog: vinoshipper,
+    sendCatalogCheckEmail: email,
+    previousCatalogCheck: stack.config.temporal.taskQueue,
+  });
 
   // Still open on the next run: not emailed again.
   const again = await checkNow();

@@ -10,6 +10,7 @@ import {
   FAILURE_TYPES,
   alertDigestQuery,
   merchantAlertSignal,
+  rateLimitedTaskQueues,
   sendAlertsNowSignal,
   type AlertDigestActivities,
   type AlertDigestEmailInput,
@@ -24,8 +25,8 @@ const WINDOW_MS = 10 * 60_000;
 const config = loadConfig({ NODE_ENV: 'test' });
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
+let workers: Worker[];
+let running: Promise<unknown>;
 let taskQueue: string;
 
 /** What the stub activities were asked to do. */
@@ -66,17 +67,15 @@ beforeEach(async () => {
   openOrders = [];
   failEmails = false;
   taskQueue = `digest-${randomUUID()}`;
-  // One worker on the digest's own task queue, with only the stubs: the digest proxies every
-  // activity on its default queue (nothing on the Vinoshipper or email queues).
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    namespace: config.temporal.namespace,
-    taskQueue,
-    dataConverter: createDataConverter(config.codec),
-    activities: stubs,
-    workflowBundle: { codePath: process.env.CELLARHAND_TEST_WORKFLOW_BUNDLE! },
-  });
-  running = worker.run();
+  // Two workers with only the stubs: the digest's own task queue, and the email queue beside it,
+  // where the digest sends its emails (one Resend budget for the deployment); only there can they run.
+  const { sendMerchantAlertDigest, ...onDigestQueue } = stubs;
+  const common = { connection: env.nativeConnection, namespace: config.temporal.namespace, dataConverter: createDataConverter(config.codec) };
+  workers = [
+    await Worker.create({ ...common, taskQueue, activities: onDigestQueue, workflowBundle: { codePath: process.env.CELLARHAND_TEST_WORKFLOW_BUNDLE! } }),
+    await Worker.create({ ...common, taskQueue: rateLimitedTaskQueues(taskQueue).email, activities: { sendMerchantAlertDigest } }),
+  ];
+  running = Promise.all(workers.map((w) => w.run()));
 });
 afterEach(async () => {
   // A digest left running would wake on its day-long timers with no worker, which holds the test server's clock.
@@ -85,7 +84,7 @@ afterEach(async () => {
       .getHandle(id)
       .terminate('test over')
       .catch(() => undefined);
-  worker.shutdown();
+  for (const w of workers) w.shutdown();
   await running;
 });
 jest.setTimeout(30_000);
