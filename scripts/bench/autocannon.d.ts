@@ -8,6 +8,8 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string | Buffer;
     setupRequest?: (request: AutocannonRequest, context: Record<string, unknown>) => AutocannonRequest | undefined;
+    /** Called with each response, before the connection's next setupRequest. */
+    onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
   }
 
   interface AutocannonOptions {

@@ -32,13 +32,15 @@ interface RunOptions {
   durationSec?: number;
   /** Burst: send each delivery exactly once, as fast as `connections` allow. */
   amount?: number;
+  /** Told of each delivery answered 5xx or 429, which Shopify would deliver again. */
+  onRefused?: (delivery: SignedOrder) => void;
 }
 
 /**
  * One autocannon run. Each request takes the next prepared delivery (a shared cursor across
  * connections: no body is sent twice until all have been used).
  */
-export async function runLoad({ url, deliveries, connections, rate, durationSec, amount }: RunOptions): Promise<LoadResult> {
+export async function runLoad({ url, deliveries, connections, rate, durationSec, amount, onRefused }: RunOptions): Promise<LoadResult> {
   let cursor = 0;
   let reused = 0;
   const next = () => {
@@ -55,9 +57,14 @@ export async function runLoad({ url, deliveries, connections, rate, durationSec,
     requests: [
       {
         method: 'POST',
-        setupRequest: (request) => {
+        // The context is the connection's: it carries the delivery in flight to its response.
+        setupRequest: (request, context) => {
           const delivery = next();
+          context.delivery = delivery;
           return { ...request, method: 'POST', headers: delivery.headers, body: delivery.body };
+        },
+        onResponse: (status, _body, context) => {
+          if (onRefused && context.delivery && (status >= 500 || status === 429)) onRefused(context.delivery as SignedOrder);
         },
       },
     ],
