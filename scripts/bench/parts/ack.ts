@@ -54,7 +54,7 @@ export interface AckResult {
   halfCapacity: AckRun;
   /** What half capacity was taken from. */
   capacitySource: string;
-  /** Our route offered twice its highest passing rate: Temporal cannot keep up, deliveries are turned away (503). */
+  /** Our route offered twice the order capacity: Temporal cannot keep up, deliveries are turned away (503). */
   overload: AckRun;
 }
 
@@ -118,10 +118,13 @@ export async function runAck(ctx: PartContext, orderCapacityPerSec?: number): Pr
     ctx.log(`ack: our route at half the capacity (${half}/s, ${capacitySource}) for ${durationSec} s`);
     const { run: halfCapacity } = await oursOnFreshStack(ctx, half, durationSec);
     ctx.log(`ack: half capacity ${halfCapacity.verdict} (p99 ${halfCapacity.latency.p99.toFixed(1)} ms)`);
-    // Twice what the route carries with p99 < 1 s: Temporal cannot keep up, so the answer is a quick 503.
-    const overloadRate = 2 * (oursSearch.highest ?? rate);
-    ctx.log(`ack: our route overloaded at ${overloadRate}/s (twice its highest passing rate) for ${stepDurationSec} s`);
-    const { run: overload } = await oursOnFreshStack(ctx, overloadRate, stepDurationSec);
+    // Twice the order capacity (the issue's overload): Temporal cannot keep up, so the answer is a
+    // quick 503. Not twice the search's highest passing rate: with the hand-over's deadline a rate
+    // just past capacity already fails the search (a few 503s), and twice its fallback (twice the
+    // offered rate, 400/s on PostgreSQL, 2026-12-02) measures the API's own queue, not the route.
+    const overloadRate = Math.round(2 * capacity);
+    ctx.log(`ack: our route overloaded at ${overloadRate}/s (twice the capacity) for ${durationSec} s`);
+    const { run: overload } = await oursOnFreshStack(ctx, overloadRate, durationSec);
     ctx.log(`ack: overload ${overload.failedStatuses['503'] ?? 0} × 503, p99 to a 503 ${overload.rejectedLatency.p99.toFixed(1)} ms`);
     return { rate, durationSec, bare: bareRun, ours, oursWithoutWorker, bareSearch, oursSearch, bareAutocannon, halfCapacity, capacitySource, overload };
   } finally {
