@@ -359,8 +359,16 @@ test(`${ONLY_SEED ? `seed ${ONLY_SEED}` : `${SEQUENCES} random sequences`}: no d
       beds.map(async (bed, lane) => {
         for (let i = lane; i < seeds.length && failures.length < 3; i += beds.length) {
           const seed = seeds[i];
-          const outcome = await playSequence(bed, seed);
-          await bed.endOrders();
+          // A sequence that throws fails its own seed, and its lane stops while the others finish theirs.
+          // Rejecting Promise.all at once would tear the test servers down under calls still in flight;
+          // the client's retry of one (grpc-retry, on a closed channel) then throws "Channel has been
+          // shut down" from a timer, which hides the error and its seed.
+          const outcome: Outcome & { threw?: true } = await playSequence(bed, seed).catch((err: unknown) => ({
+            violations: [`threw ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`],
+            log: [],
+            threw: true,
+          }));
+          await bed.endOrders().catch(() => undefined); // also answers any request still waiting on the order
           bed.world.reset();
           if (outcome.violations.length) {
             failures.push(
@@ -371,6 +379,7 @@ test(`${ONLY_SEED ? `seed ${ONLY_SEED}` : `${SEQUENCES} random sequences`}: no d
               ].join('\n'),
             );
           }
+          if (outcome.threw) return;
         }
       }),
     );
