@@ -36,6 +36,8 @@ export interface OpenLoopResult {
   sendLagP99: number;
   /** Deliveries that reused a body because the prepared ones ran out. */
   reused: number;
+  /** The five slowest answers: when each was due (ms after the first) and how long it took; shows whether a p99 is a cold start or a stall. */
+  slowest: Array<{ dueAtMs: number; ms: number; status: number }>;
 }
 
 export async function openLoop(url: string, deliveries: readonly SignedOrder[], rate: number, durationSec: number): Promise<OpenLoopResult> {
@@ -45,6 +47,7 @@ export async function openLoop(url: string, deliveries: readonly SignedOrder[], 
   const latencies: number[] = [];
   const rejectedLatencies: number[] = [];
   const lags: number[] = [];
+  const answered: Array<{ dueAtMs: number; ms: number; status: number }> = [];
   const failedStatuses: Record<string, number> = {};
   let ok2xx = 0;
   let errors = 0;
@@ -60,6 +63,7 @@ export async function openLoop(url: string, deliveries: readonly SignedOrder[], 
         if (status === null) errors++;
         else {
           latencies.push(performance.now() - due);
+          answered.push({ dueAtMs: Math.round(due - start), ms: Math.round(performance.now() - due), status });
           if (status === 503) rejectedLatencies.push(performance.now() - due);
           if (status >= 200 && status < 300) ok2xx++;
           else failedStatuses[status] = (failedStatuses[status] ?? 0) + 1;
@@ -115,5 +119,6 @@ export async function openLoop(url: string, deliveries: readonly SignedOrder[], 
     rejectedLatency: summarize(rejectedLatencies),
     sendLagP99: summarize(lags).p99,
     reused: Math.max(0, total - deliveries.length),
+    slowest: answered.sort((a, b) => b.ms - a.ms).slice(0, 5),
   };
 }
