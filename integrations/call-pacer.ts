@@ -41,9 +41,12 @@ export class CallPacer {
    * cores compiling, the benchmark saw 3 calls within one second at a 2/s budget).
    */
   private async spaced(): Promise<void> {
-    for (let wait = this.lastAt + this.intervalMs - this.now(); wait > 0; wait = this.lastAt + this.intervalMs - this.now()) {
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
+    // A timer may also fire a little early; then wait out the rest.
+    while (this.untilTurn() > 0) await new Promise((resolve) => setTimeout(resolve, this.untilTurn()));
     this.lastAt = this.now();
+  }
+
+  private untilTurn(): number {
+    return this.lastAt + this.intervalMs - this.now();
   }
 }

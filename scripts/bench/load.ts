@@ -64,7 +64,7 @@ export async function runLoad({ url, deliveries, connections, rate, durationSec,
           return { ...request, method: 'POST', headers: delivery.headers, body: delivery.body };
         },
         onResponse: (status, _body, context) => {
-          if (onRefused && context.delivery && (status >= 500 || status === 429)) onRefused(context.delivery as SignedOrder);
+          if (onRefused && context.delivery && isRefused(status)) onRefused(context.delivery as SignedOrder);
         },
       },
     ],
@@ -90,4 +90,9 @@ export async function runLoad({ url, deliveries, connections, rate, durationSec,
     statuses,
     reused,
   };
+}
+
+/** An answer Shopify delivers again after: a 5xx or a 429. */
+export function isRefused(status: number): boolean {
+  return status >= 500 || status === 429;
 }

@@ -4,7 +4,7 @@
 // again after 1 s, as Shopify retries it); orders per second from the
 // first delivery until visibility counts all N with OrderStatus="submitted" (polled every 200 ms).
 import type { LocalStack } from '../../lib/local-stack';
-import { runLoad, type LoadResult } from '../load';
+import { isRefused, runLoad, type LoadResult } from '../load';
 import { cpuWindow, rssOf, sampler, stackPids, waitForCount, type CpuShares } from '../processes';
 import { addProduct, BENCH_SKUS, placeOrders, type SignedOrder } from '../shop';
 import { inPool, sleep } from '../stats';
@@ -79,7 +79,7 @@ async function deliverAgain(url: string, refused: SignedOrder[], connections: nu
       sent += 1;
       const res = await fetch(url, { method: 'POST', headers: delivery.headers, body: delivery.body });
       await res.arrayBuffer();
-      if (res.status >= 500 || res.status === 429) refused.push(delivery);
+      if (isRefused(res.status)) refused.push(delivery);
       else if (!res.ok) throw new Error(`a delivery sent again was answered ${res.status}`);
     });
   }
