@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import { CATALOG_CHECK_SCHEDULE_ID, type CatalogCheckReport } from '../../domain';
 import { StackDriver } from '../../sandbox/driver';
 import { ensureCatalogCheckSchedule } from '../../worker/schedules';
+import { activityQueues } from '../helpers/activity-queues';
 import { request, waitFor } from '../helpers/http';
 import { startStack, type Stack } from '../helpers/stack';
 
@@ -37,20 +38,6 @@ async function latest(): Promise<CatalogCheckReport | null> {
   return (await request('GET', `${stack.apiUrl}/api/catalog/check`, undefined, auth)).body.latest;
 }
 
-/** Where the newest catalogue check scheduled each of its activities: activity type → task queue. */
-async function activityQueues(): Promise<Record<string, string>> {
-  const runs = [];
-  for await (const run of client.workflow.list({ query: 'WorkflowType="catalogCheckWorkflow"' })) runs.push(run);
-  const newest = runs.sort((a, b) => b.startTime.getTime() - a.startTime.getTime())[0];
-  const { events } = await client.workflow.getHandle(newest.workflowId, newest.runId).fetchHistory();
-  return Object.fromEntries(
-    (events ?? []).flatMap((e) => {
-      const a = e.activityTaskScheduledEventAttributes;
-      return a ? [[a.activityType!.name!, a.taskQueue!.name!]] : [];
-    }),
-  );
-}
-
 const catalogueEmails = async () => (await shop.emails()).filter((e) => e.subject.startsWith('[cellarhand] Catalogue check'));
 
 test('a fresh sandbox has no mismatch: nothing to email', async () => {
@@ -78,7 +65,7 @@ test('a Shopify product whose SKU is not in Vinoshipper: reported and emailed on
   expect(mail.html).toContain('admin.shopify.com/store/cellarhand-demo/products/');
   // Its Vinoshipper read and its email count against the deployment's budgets, like the orders' calls.
   const { vinoshipper, email } = stack.config.orders.taskQueues;
-  expect(await activityQueues()).toMatchObject({
+  expect(await activityQueues(client, { workflowType: 'catalogCheckWorkflow' })).toMatchObject({
     inspectCatalog: vinoshipper,
     sendCatalogCheckEmail: email,
     previousCatalogCheck: stack.config.temporal.taskQueue,

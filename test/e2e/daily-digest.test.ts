@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import { DAILY_DIGEST_SCHEDULE_ID, DAILY_DIGEST_WORKFLOW_TYPE, ISSUE_WORDING, type DailyDigestResult } from '../../domain';
 import { StackDriver, type PlacedOrder } from '../../sandbox/driver';
 import { ensureDailyDigestSchedule } from '../../worker/schedules';
+import { activityQueues } from '../helpers/activity-queues';
 import { startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
@@ -68,6 +69,10 @@ test('every stuck order in one email, grouped by cause (type and key detail), ol
   expect(text.indexOf(ISSUE_WORDING.product_missing.steps[0])).toBeLessThan(text.indexOf(ISSUE_WORDING.inventory_unavailable.steps[0]));
   expect(text).not.toContain(fine.name);
   expect(mail.html).toContain(`/orders/${first.id}`);
+  // Its email counts against the deployment's Resend budget, like the orders' emails.
+  expect(await activityQueues(client, { workflowId: `${DAILY_DIGEST_SCHEDULE_ID}-test-${run}` })).toMatchObject({
+    sendDailyDigestEmail: stack.config.orders.taskQueues.email,
+  });
 
   for (const order of [first, short, second, other]) await shop.cancel(order.id, 'test over');
   await shop.setProduct('PINOT-2022-750', { inventory: 36 });

@@ -13,6 +13,7 @@ import {
 } from '../../domain';
 import { StackDriver, type PlacedOrder } from '../../sandbox/driver';
 import { deliverShopifyWebhook, waitFor } from '../helpers/http';
+import { activityQueues } from '../helpers/activity-queues';
 import { startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
@@ -174,6 +175,8 @@ test('customers/data_request is recorded and the merchant is emailed the orders 
   const outcome = await client.workflow.getHandle(workflowId).result();
   expect(outcome.held).toEqual([expect.objectContaining({ shopifyOrderId: order.id, shopifyOrderName: order.name, running: true })]);
   expect(outcome.notHeldOrderIds).toEqual(['5888888888']);
+  // Its email counts against the deployment's Resend budget, like the orders' emails.
+  expect(await activityQueues(client, { workflowId })).toMatchObject({ sendPrivacyEmail: stack.config.orders.taskQueues.email });
 
   // Shopify's retry of a handled request: 200, no second email.
   expect((await deliver('customers/data_request', payload)).body).toMatchObject({ outcome: 'already_handled' });
