@@ -47,6 +47,10 @@ test('--backend picks the Temporal server; a full run of either is the documente
   expect(isDefaultFullRun(parseBenchArgs(['--backend', 'postgres', '--quick']))).toBe(false);
   expect(() => parseBenchArgs(['--backend', 'mysql'])).toThrow('--backend must be one of dev, postgres');
   expect(() => parseBenchArgs(['--backend', 'postgres', '--temporal', 'file'])).toThrow('--temporal is for the dev server');
+  // The dev server's full run is documented with its state in memory or in a file (as npm start), not with other sizes.
+  expect(isDefaultFullRun(parseBenchArgs([]))).toBe(true);
+  expect(isDefaultFullRun(parseBenchArgs(['--temporal', 'file']))).toBe(true);
+  expect(isDefaultFullRun(parseBenchArgs(['--orders-n', '100']))).toBe(false);
 });
 
 test('the side-by-side table has both figures and PostgreSQL ÷ dev server per row', () => {
