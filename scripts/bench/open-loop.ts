@@ -44,9 +44,8 @@ export async function openLoop(url: string, deliveries: readonly SignedOrder[], 
   const target = new URL(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
   const total = Math.round(rate * durationSec);
-  const latencies: number[] = [];
-  const rejectedLatencies: number[] = [];
   const lags: number[] = [];
+  /** Every answer: when it was due (ms after the first), its latency from then, its status. */
   const answered: Array<{ dueAtMs: number; ms: number; status: number }> = [];
   const failedStatuses: Record<string, number> = {};
   let ok2xx = 0;
@@ -62,9 +61,7 @@ export async function openLoop(url: string, deliveries: readonly SignedOrder[], 
         settled = true;
         if (status === null) errors++;
         else {
-          latencies.push(performance.now() - due);
-          answered.push({ dueAtMs: Math.round(due - start), ms: Math.round(performance.now() - due), status });
-          if (status === 503) rejectedLatencies.push(performance.now() - due);
+          answered.push({ dueAtMs: Math.round(due - start), ms: performance.now() - due, status });
           if (status >= 200 && status < 300) ok2xx++;
           else failedStatuses[status] = (failedStatuses[status] ?? 0) + 1;
         }
@@ -115,10 +112,13 @@ export async function openLoop(url: string, deliveries: readonly SignedOrder[], 
     ok2xx,
     failedStatuses,
     errors,
-    latency: summarize(latencies),
-    rejectedLatency: summarize(rejectedLatencies),
+    latency: summarize(answered.map((a) => a.ms)),
+    rejectedLatency: summarize(answered.filter((a) => a.status === 503).map((a) => a.ms)),
     sendLagP99: summarize(lags).p99,
     reused: Math.max(0, total - deliveries.length),
-    slowest: answered.sort((a, b) => b.ms - a.ms).slice(0, 5),
+    slowest: answered
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 5)
+      .map((a) => ({ ...a, ms: Math.round(a.ms) })),
   };
 }

@@ -25,7 +25,7 @@ export const P99_LIMIT_MS = 1_000;
  * the slowest (PostgreSQL, 8/s, 2026-12-02: the 3 slowest of 240 were due in the first 0.5 s, p99
  * 54–59 ms; the same stack's next runs 29–42 ms).
  */
-const WARM_UP_SEC = 5;
+export const WARM_UP_SEC = 5;
 const AUTOCANNON_CONNECTIONS = 10;
 
 export interface AckRun extends OpenLoopResult {
@@ -169,8 +169,8 @@ async function oursOnFreshStack(
     if (stopWorker) await stack.kill('worker');
     for (const sku of BENCH_SKUS) await addProduct(stack, sku);
     const url = `${stack.apiUrl}/webhooks/shopify`;
-    const warmUp = await placeOrders(stack, Math.round(rate * warmUpSec), BENCH_SKUS);
-    const deliveries = await placeOrders(stack, Math.round(rate * durationSec), BENCH_SKUS);
+    const deliveries = await placeOrders(stack, Math.round(rate * (warmUpSec + durationSec)), BENCH_SKUS);
+    const warmUp = deliveries.splice(0, Math.round(rate * warmUpSec));
     if (warmUp.length) await openLoop(url, warmUp, rate, warmUpSec); // its own orders; the measured window follows at once
     const cpu = cpuWindow(stackPids(stack));
     const result = await openLoop(url, deliveries, rate, durationSec);
