@@ -93,6 +93,15 @@ export const ISSUE_WORDING: Record<IssueType, IssueWording> = {
       'If the customer will not pay, cancel the order in Shopify.',
     ],
   },
+  refund_unconfirmed: {
+    scenario: 'Refund (money safety)',
+    title: 'Shopify has not confirmed a refund',
+    steps: [
+      'A refund was asked for, but Shopify did not answer: it may or may not have been made.',
+      'Meanwhile nothing is sent to Vinoshipper or fulfilled. cellarhand asks Shopify again with the same refund (never a second one) and closes the order as refunded once Shopify confirms it.',
+      'Send “retry” to ask Shopify now. If this lasts, check Shopify’s status and the app’s access to the store.',
+    ],
+  },
 };
 
 /**

@@ -56,6 +56,16 @@ export interface Closing {
   vinoshipper: 'pending' | 'done' | 'shipped';
 }
 
+/**
+ * A refund whose every attempt failed without Shopify refusing it (a lost reply, an outage): it may
+ * have been made. Asked again with the same idempotency key (`attempt`), so never made twice.
+ */
+export interface UnconfirmedRefund {
+  reason: string;
+  by?: string;
+  attempt: number;
+}
+
 export interface CarriedOrderState {
   status: OrderStatus;
   phase: 'submit' | 'watch';
@@ -69,6 +79,8 @@ export interface CarriedOrderState {
   /** The order was refunded in Shopify (by cellarhand or in Shopify itself). */
   refunded: boolean;
   refundAttempts: number;
+  /** A refund Shopify may or may not have made: everything else holds until Shopify says. */
+  refundUnconfirmed: UnconfirmedRefund | null;
   closing: Closing | null;
   skip: SkipState | null;
   /** The shop's sync switch as this order knows it (from its start, turned on by `syncResumed`). */

@@ -31,6 +31,8 @@ export const ISSUE_TYPES = [
   'vinoshipper_order_missing',
   // Waiting for payment longer than the configured time: no silent forever-wait.
   'payment_pending',
+  // A refund Shopify did not confirm (every attempt failed without a refusal): the order holds until it does.
+  'refund_unconfirmed',
 ] as const;
 export type IssueType = (typeof ISSUE_TYPES)[number];
 

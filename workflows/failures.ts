@@ -13,6 +13,15 @@ export function failureMessage(err: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
+/**
+ * Shopify refused the call, so it was not made (a user error, refused credentials or scope). Any
+ * other failure after every retry — a lost reply, an outage, a timeout — may have gone through.
+ */
+export function shopifyRefused(err: unknown): boolean {
+  const type = failureType(err);
+  return type === FAILURE_TYPES.shopifyRejected || type === FAILURE_TYPES.shopifyConfiguration;
+}
+
 /** Vinoshipper refused our credentials (a person must fix the configuration) rather than being down. */
 export function isCredentialsFailure(err: unknown): boolean {
   return failureType(err) === FAILURE_TYPES.vinoshipperConfiguration;

@@ -3,7 +3,7 @@
 //   Scenario 1 — order created in Shopify but no Vinoshipper order      → order/submission.ts
 //   Scenario 2 — Vinoshipper order exists but has issues                 → order/watching.ts
 //   Scenario 3 — compliance check failed post-purchase                   → order/watching.ts
-//   refunds, cancellations, Shopify closing the order                    → order/closing.ts
+//   refunds (and one Shopify has not confirmed), cancellations, Shopify closing the order → order/closing.ts
 //   waiting, reminders, the automatic refund, payment and skip waits     → order/escalation.ts
 // This file registers the message handlers (they only record) and runs the main loop (it acts).
 // Deterministic: no I/O, no Node APIs, no zod — everything that touches the outside is an activity.
@@ -25,7 +25,7 @@ import {
   type OrderOutcome,
   type OrderWorkflowInput,
 } from '../domain';
-import { closingStep } from './order/closing';
+import { closingStep, confirmRefund } from './order/closing';
 import { OrderContext } from './order/context';
 import { skipWindowOver, waitForNews } from './order/escalation';
 import { handlePersonRequests, retryAnswer } from './order/person-requests';
@@ -52,9 +52,12 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
   for (;;) {
     const round = requests.takeRound();
     applyShopifyState(o);
+    if (record.refundUnconfirmed) await confirmRefund(o);
     if (await handlePersonRequests(o)) return finish(o);
     const retry = requests.pending.retry;
-    if (record.closing) {
+    if (record.refundUnconfirmed && !record.closing) {
+      // Held: a refund Shopify may have made is never followed by a PUT or a fulfilment; the next look asks again.
+    } else if (record.closing) {
       if (await closingStep(o)) return finish(o);
     } else if (record.skip) {
       if (record.skip.final || skipWindowOver(o)) return finish(o);

@@ -29,6 +29,11 @@ import { OrderTestbed, timelineText, useOrderTestbed, vinoshipperNumber } from '
 const SEQUENCES = Number(process.env.INTERLEAVING_SEQUENCES ?? 500);
 const ONLY_SEED = process.env.INTERLEAVING_SEED;
 const FIRST_SEED = 1;
+/**
+ * Seeds past the usual range that once found a defect, run every time. 927: a refund whose every
+ * reply was lost, then a correction — it was resent to Vinoshipper (money-safety.test.ts, 11).
+ */
+const REGRESSION_SEEDS = [927];
 
 jest.setTimeout(120_000);
 
@@ -121,14 +126,19 @@ async function playSequence(bed: OrderTestbed, seed: number): Promise<Outcome> {
   const order = orderSnapshot(plan.start);
   const number = vinoshipperNumber(order);
   // Faults planned before the first step are armed before the order starts.
+  const armedBeforeStart: Step[] = [];
   while (plan.steps[0]?.kind === 'fault') {
     const fault = plan.steps.shift() as Extract<Step, { kind: 'fault' }>;
     world.fail(fault.activity, fault.fault, fault.count);
+    armedBeforeStart.push(fault);
   }
   const handle = await bed.start(order, { maxHistoryEvents: plan.maxHistoryEvents, unreachableRetryIntervalMs: 5 * MINUTE });
   const tStart = Date.now();
   const violations: string[] = [];
-  const log: string[] = [`seed ${seed}: start ${JSON.stringify(plan.start)}, continue-as-new past ${plan.maxHistoryEvents} events`];
+  const log: string[] = [
+    `seed ${seed}: start ${JSON.stringify(plan.start)}, continue-as-new past ${plan.maxHistoryEvents} events`,
+    ...armedBeforeStart.map((f) => `armed before start: ${JSON.stringify(f)}`),
+  ];
   /** What people were told "done"/accepted, in the order it happened, with the world's call count at that moment. */
   const accepted: Array<{ request: string; answer: OrderRequestAnswer; atCall: number }> = [];
   let latest = order;
@@ -328,6 +338,8 @@ function checkInvariants(x: {
   // 5 · no request lost: an accepted refund happened (or said it failed); an accepted cancel closed the order.
   for (const a of x.accepted) {
     if (a.request === 'refund' && a.answer.outcome === 'done' && !view.refunded) violations.push('a refund answered "done" but the order is not refunded');
+    // Waiting for Shopify to confirm it: once Shopify answers again (the world is healthy by now), it is done.
+    if (a.request === 'refund' && a.answer.outcome === 'waiting' && !view.refunded) violations.push('a refund answered "waiting" was never completed');
     if (a.request === 'cancel' && a.answer.outcome !== 'failed') {
       const closed = ['cancelled', 'refunded'].includes(view.status) || view.issue?.type === 'cancellation_failed';
       if (!closed) violations.push(`an accepted cancel left the order ${view.status}`);
@@ -351,7 +363,8 @@ afterAll(() => {
 const PARALLEL = ONLY_SEED ? 1 : Number(process.env.INTERLEAVING_PARALLEL ?? 4);
 
 test(`${ONLY_SEED ? `seed ${ONLY_SEED}` : `${SEQUENCES} random sequences`}: no double refund, no lost request, Vinoshipper cancelled after any PUT, nothing shipped or sent after a refund or cancel`, async () => {
-  const seeds = ONLY_SEED ? [Number(ONLY_SEED)] : Array.from({ length: SEQUENCES }, (_, i) => FIRST_SEED + i);
+  const range = Array.from({ length: SEQUENCES }, (_, i) => FIRST_SEED + i);
+  const seeds = ONLY_SEED ? [Number(ONLY_SEED)] : [...range, ...REGRESSION_SEEDS.filter((seed) => !range.includes(seed))];
   const beds = [testbed(), ...(await Promise.all(Array.from({ length: PARALLEL - 1 }, () => OrderTestbed.create())))];
   const failures: string[] = [];
   try {

@@ -2,14 +2,19 @@
 // person's request or sends an order that must never go. One test per defect of issue 8 (the number
 // in each name); the ones that need the real Vinoshipper sandbox or the API are in test/e2e.
 // The workflow is real, on the time-skipping server; the outside world is stubbed (stub-world.ts).
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import {
   cancelSignal,
+  cancelUpdate,
   markResolvedSignal,
+  markResolvedUpdate,
   orderUpdatedSignal,
   refundSignal,
+  refundUpdate,
   retrySignal,
   syncResumedSignal,
   vinoshipperEventSignal,
+  type OrderRequestAnswer,
   type OrderSnapshot,
   type RefundInput,
   type SubmitOrderInput,
@@ -31,6 +36,9 @@ const HOUR = 60 * MINUTE;
 
 function putsFor(snapshot: OrderSnapshot) {
   return bed.world.callsOf('submitOrderToVinoshipper').filter((c) => (c.input as SubmitOrderInput).snapshot.shopifyOrderId === snapshot.shopifyOrderId);
+}
+async function isRunning(handle: WorkflowHandle): Promise<boolean> {
+  return (await handle.describe()).status.name === 'RUNNING';
 }
 function emailSubjects(snapshot: OrderSnapshot): string[] {
   return [...bed.world.emails.values()].filter((e) => e.shopifyOrderId === snapshot.shopifyOrderId).map((e) => e.subjectLine);
@@ -206,25 +214,128 @@ test('10 · cancellation_failed does not call Shopify fulfil on re-checks, and m
   expect(['cancelled', 'refunded']).toContain(view.status);
 });
 
-test('11 · each refund attempt has its own idempotency key', async () => {
-  const order = orderSnapshot();
-  bed.world.blockedStates.add('NV');
-  const handle = await bed.start({ ...order, shippingAddress: { ...order.shippingAddress!, provinceCode: 'NV' } });
-  await bed.waitFor(handle, 'compliance_failed', (v) => v.issue?.type === 'compliance_failed');
-  bed.world.fail('refundShopifyOrder', 'unavailable', 6); // the first attempt's six tries all fail
-  await handle.signal(refundSignal, { reason: 'cannot ship to NV' });
-  await bed.waitFor(handle, 'refund_failed', (v) => v.timeline.some((e) => e.event === 'refund_failed'), { step: 10 * SECOND });
+describe('11 · a refund Shopify does not confirm holds the order until it does: never shipped after it, never refunded twice', () => {
+  function refundKeys(order: OrderSnapshot): string[] {
+    return bed.world
+      .callsOf('refundShopifyOrder')
+      .map((c) => c.input as RefundInput)
+      .filter((i) => i.shopifyOrderId === order.shopifyOrderId)
+      .map((i) => i.idempotencyKey);
+  }
+  async function refundWhileTimePasses(handle: WorkflowHandle): Promise<OrderRequestAnswer> {
+    const answer = handle.executeUpdate(refundUpdate, { args: [{ reason: 'customer asked', by: 'test' }] });
+    await bed.pass(handle, 2 * MINUTE); // the refund activity's six attempts
+    return await answer;
+  }
 
-  await handle.signal(refundSignal, { reason: 'cannot ship to NV, again' });
-  const view = await bed.finished(handle);
-  expect(view.status).toBe('refunded');
-  const keys = bed.world
-    .callsOf('refundShopifyOrder')
-    .map((c) => c.input as RefundInput)
-    .filter((i) => i.shopifyOrderId === order.shopifyOrderId)
-    .map((i) => i.idempotencyKey);
-  expect(new Set(keys).size).toBe(2);
-  expect(bed.world.refunds.get(order.shopifyOrderId)).toHaveLength(1);
+  test('every reply lost (interleaving seed 927): held through a correction, then confirmed with the same key', async () => {
+    const order = orderSnapshot();
+    const handle = await bed.start(order);
+    await bed.waitFor(handle, 'submitted', (v) => v.status === 'submitted');
+    bed.world.fail('refundShopifyOrder', 'lost_reply', 6); // Shopify refunds; no reply ever arrives
+    expect(await refundWhileTimePasses(handle)).toMatchObject({ outcome: 'waiting', message: expect.stringMatching(/did not confirm the refund/) });
+    const held = await bed.status(handle);
+    expect(held.issue?.type).toBe('refund_unconfirmed');
+    expect(held.status).toBe('needs_attention');
+    expect(bed.world.refunds.get(order.shopifyOrderId)).toHaveLength(1); // made, though nobody heard
+    expect(emailSubjects(order)).toContain('Shopify has not confirmed a refund');
+
+    // A person cannot wish it away, nor ask twice.
+    await expect(handle.executeUpdate(markResolvedUpdate, { args: [{ note: 'looks fine', by: 'test' }] })).rejects.toThrow(WorkflowUpdateFailedError);
+    await expect(handle.executeUpdate(refundUpdate, { args: [{ reason: 'again', by: 'test' }] })).rejects.toThrow(WorkflowUpdateFailedError);
+
+    // Shopify still silent when a correction comes in: nothing goes to Vinoshipper.
+    bed.world.fail('refundShopifyOrder', 'unavailable', 6);
+    const puts = putsFor(order).length;
+    await handle.signal(orderUpdatedSignal, updated(order, { shippingAddress: { ...order.shippingAddress!, address1: '2 Other Street' } }));
+    await bed.pass(handle, 2 * MINUTE);
+    expect(putsFor(order)).toHaveLength(puts);
+    expect((await bed.status(handle)).issue?.type).toBe('refund_unconfirmed');
+
+    // Shopify answers again: the next look confirms the same refund, and Vinoshipper's copy is cancelled.
+    const view = await bed.finished(handle);
+    expect(view.status).toBe('refunded');
+    expect(view.refunded).toBe(true);
+    expect(putsFor(order)).toHaveLength(puts);
+    expect(bed.world.vinoshipper.get(vinoshipperNumber(order))?.state).toBe('cancelled');
+    expect(new Set(refundKeys(order)).size).toBe(1);
+    expect(bed.world.refunds.get(order.shopifyOrderId)).toHaveLength(1);
+    expect(bed.world.callsOf('fulfilShopifyOrder')).toHaveLength(0);
+  });
+
+  test('Shopify down (the refund was never made): made at the next look, once', async () => {
+    const order = orderSnapshot();
+    const handle = await bed.start(order);
+    await bed.waitFor(handle, 'submitted', (v) => v.status === 'submitted');
+    bed.world.fail('refundShopifyOrder', 'unavailable', 6);
+    expect(await refundWhileTimePasses(handle)).toMatchObject({ outcome: 'waiting' });
+    expect(bed.world.refunds.get(order.shopifyOrderId)).toBeUndefined();
+    const view = await bed.finished(handle);
+    expect(view.status).toBe('refunded');
+    expect(view.timeline.find((e) => e.event === 'issue_resolved')?.message).toMatch(/Shopify confirmed the refund/);
+    expect(new Set(refundKeys(order)).size).toBe(1);
+    expect(bed.world.refunds.get(order.shopifyOrderId)).toHaveLength(1);
+  });
+
+  test('Shopify reporting the order refunded settles it (a refund made in Shopify meanwhile)', async () => {
+    const order = orderSnapshot();
+    const handle = await bed.start(order);
+    await bed.waitFor(handle, 'submitted', (v) => v.status === 'submitted');
+    bed.world.fail('refundShopifyOrder', 'unavailable', 100); // Shopify never answers the app again
+    expect(await refundWhileTimePasses(handle)).toMatchObject({ outcome: 'waiting' });
+    await handle.signal(orderUpdatedSignal, updated(order, { financialStatus: 'refunded' }));
+    const view = await bed.finished(handle);
+    expect(view.status).toBe('refunded');
+    expect(view.issue).toBeNull();
+    expect(bed.world.vinoshipper.get(vinoshipperNumber(order))?.state).toBe('cancelled');
+  });
+
+  test('a cancel meanwhile cancels Vinoshipper’s copy at once; the order ends refunded once Shopify confirms', async () => {
+    const order = orderSnapshot();
+    const handle = await bed.start(order);
+    await bed.waitFor(handle, 'submitted', (v) => v.status === 'submitted');
+    bed.world.fail('refundShopifyOrder', 'lost_reply', 12); // this refund and the first look's ask both lose their replies
+    expect(await refundWhileTimePasses(handle)).toMatchObject({ outcome: 'waiting' });
+    const cancelled = handle.executeUpdate(cancelUpdate, { args: [{ reason: 'customer asked', by: 'test' }] });
+    await bed.pass(handle, 2 * MINUTE);
+    expect(await cancelled).toMatchObject({ outcome: 'waiting' });
+    expect(bed.world.vinoshipper.get(vinoshipperNumber(order))?.state).toBe('cancelled');
+    expect(await isRunning(handle)).toBe(true); // not over before Shopify says whether it refunded
+    const view = await bed.finished(handle);
+    expect(view.status).toBe('refunded');
+    expect(bed.world.refunds.get(order.shopifyOrderId)).toHaveLength(1);
+  });
+
+  test('an order waiting for payment: no payment reminder, no busy loop while Shopify stays silent', async () => {
+    const order = orderSnapshot({ financialStatus: 'pending' });
+    const handle = await bed.start(order);
+    await bed.waitFor(handle, 'awaiting payment', (v) => v.timeline.some((e) => e.event === 'awaiting_payment'));
+    bed.world.fail('refundShopifyOrder', 'unavailable', 1000);
+    expect(await refundWhileTimePasses(handle)).toMatchObject({ outcome: 'waiting' });
+    await bed.pass(handle, 5 * 24 * HOUR); // past the 72 h payment reminder
+    const view = await bed.status(handle);
+    expect(view.issue?.type).toBe('refund_unconfirmed');
+    expect(emailSubjects(order).some((s) => /payment/i.test(s))).toBe(false);
+    // Hourly asks at most (the outage cadence): a few hundred events, not a loop.
+    const { historyLength } = await handle.describe();
+    expect(historyLength).toBeLessThan(2_000);
+    expect(putsFor(order)).toHaveLength(0);
+  });
+
+  test('a refund Shopify refuses answers "failed" and holds nothing; a later refund has its own key', async () => {
+    const order = orderSnapshot();
+    const handle = await bed.start(order);
+    await bed.waitFor(handle, 'submitted', (v) => v.status === 'submitted');
+    bed.world.fail('refundShopifyOrder', 'credentials', 1); // refused: not made
+    expect(await refundWhileTimePasses(handle)).toMatchObject({ outcome: 'failed', message: expect.stringMatching(/refund in Shopify failed/) });
+    expect((await bed.status(handle)).issue).toBeNull();
+
+    await handle.signal(refundSignal, { reason: 'customer asked, again' });
+    const view = await bed.finished(handle);
+    expect(view.status).toBe('refunded');
+    expect(new Set(refundKeys(order)).size).toBe(2);
+    expect(bed.world.refunds.get(order.shopifyOrderId)).toHaveLength(1);
+  });
 });
 
 describe('12 · an update in the same second is not a duplicate when payment or cancellation changed', () => {

@@ -2,9 +2,10 @@
 // Whichever way an order is closed, it is never sent, resent or fulfilled again, and any copy
 // Vinoshipper may hold is cancelled: after any PUT attempt, even one whose answer never came.
 // Each compensation runs once, whatever signals repeat.
-import type { OrderRequestAnswer, PersonRequest } from '../../domain';
+import { patched } from '@temporalio/workflow';
+import type { OrderRequestAnswer, PersonRequest, UnconfirmedRefund } from '../../domain';
 import type { OrderContext } from './context';
-import { failureMessage } from '../failures';
+import { failureMessage, shopifyRefused } from '../failures';
 import { by } from './requests';
 
 /** The order is closing from now on; with no PUT ever attempted there is nothing to cancel in Vinoshipper. */
@@ -24,26 +25,92 @@ export function startClosing(o: OrderContext, outcome: 'refunded' | 'cancelled',
   record.showDetails();
 }
 
-/** Full refund in Shopify (once); then the order closes. The answer says what happened. */
+/**
+ * Full refund in Shopify (once); then the order closes. The answer says what happened. A refund
+ * Shopify neither made nor refused for certain is held as unconfirmed (`confirmRefund`).
+ */
 export async function refund(o: OrderContext, request: PersonRequest): Promise<OrderRequestAnswer> {
   const { record } = o;
   record.refundAttempts += 1;
-  record.flushAttributes();
+  const pending: UnconfirmedRefund = { reason: request.reason, by: request.by, attempt: record.refundAttempts };
+  const result = await refundInShopify(o, pending);
+  if (result.kind === 'done') {
+    refunded(o, pending);
+    return { outcome: 'done', status: 'refunded', message: 'Refunded in full in Shopify.' };
+  }
+  // Orders that failed a refund before this change answered "failed" and carried on: their replay must too.
+  if (result.kind === 'refused' || !patched(REFUND_HOLD_PATCH)) {
+    const message = `The refund in Shopify failed: ${result.message}`;
+    record.note('refund_failed', message);
+    return { outcome: 'failed', status: record.status, message };
+  }
+  record.refundUnconfirmed = pending;
+  await o.raiseIssue('refund_unconfirmed', unconfirmedDetails(result.message));
+  return {
+    outcome: 'waiting',
+    status: record.status,
+    message:
+      'Shopify did not confirm the refund. Nothing is sent to Vinoshipper or fulfilled until it does; cellarhand asks Shopify again (never refunding twice).',
+  };
+}
+
+/**
+ * A refund Shopify may have made is asked for again with the same idempotency key: Shopify returns
+ * the refund it made, or makes it now. Until Shopify answers, the order holds (order.ts).
+ */
+export async function confirmRefund(o: OrderContext): Promise<void> {
+  const { record } = o;
+  const pending = record.refundUnconfirmed!;
+  const result = await refundInShopify(o, pending);
+  if (result.kind === 'unknown') return await o.raiseIssue('refund_unconfirmed', unconfirmedDetails(result.message));
+  if (result.kind === 'done') return refunded(o, pending);
+  record.refundUnconfirmed = null;
+  record.closeIssue(`Shopify refused the refund: ${result.message}`);
+  record.note('refund_failed', `The refund in Shopify failed: ${result.message}`);
+  if (!record.closing && !record.skip) record.setStatus(record.phase === 'watch' ? 'submitted' : 'syncing');
+  record.quietLooks = 0;
+  await o.noticeOnce('refund-refused', 'Refund not made', `Shopify refused the refund of order ${o.snapshot.name}: ${result.message}`, [
+    'Check the order in Shopify and refund it there, or send “refund” again.',
+  ]);
+}
+
+/** Shopify reports the order refunded (its own update): an unconfirmed refund is confirmed by it. */
+export function refundSeenInShopify(o: OrderContext): void {
+  const pending = o.record.refundUnconfirmed;
+  if (pending) refunded(o, pending);
+}
+
+const REFUND_HOLD_PATCH = 'refund-unconfirmed-holds-the-order';
+
+type RefundResult = { kind: 'done' } | { kind: 'refused' | 'unknown'; message: string };
+
+async function refundInShopify(o: OrderContext, pending: UnconfirmedRefund): Promise<RefundResult> {
+  o.record.flushAttributes();
   try {
     await o.activities.shopify.refundShopifyOrder({
       shopifyOrderId: o.snapshot.shopifyOrderId,
-      reason: request.reason,
-      idempotencyKey: `${o.workflowId}/refund/${record.refundAttempts}`,
+      reason: pending.reason,
+      idempotencyKey: `${o.workflowId}/refund/${pending.attempt}`,
     });
+    return { kind: 'done' };
   } catch (err) {
-    const message = `The refund in Shopify failed: ${failureMessage(err)}`;
-    record.note('refund_failed', message);
-    return { outcome: 'failed', status: record.status, message };
+    return { kind: shopifyRefused(err) ? 'refused' : 'unknown', message: failureMessage(err) };
+  }
+}
+
+function refunded(o: OrderContext, request: UnconfirmedRefund): void {
+  const { record } = o;
+  if (record.refundUnconfirmed) {
+    record.refundUnconfirmed = null;
+    if (record.issue?.type === 'refund_unconfirmed') record.closeIssue('Shopify confirmed the refund');
   }
   record.refunded = true;
   record.note('refunded', `Refunded in full in Shopify${by(request.by)}: ${request.reason}`);
   startClosing(o, 'refunded', request);
-  return { outcome: 'done', status: 'refunded', message: 'Refunded in full in Shopify.' };
+}
+
+function unconfirmedDetails(cause: string): string {
+  return `A refund was asked for, but Shopify did not confirm it (${cause}). It may have been made: the order is held — nothing is sent to Vinoshipper or fulfilled — and cellarhand asks Shopify again.`;
 }
 
 type VinoshipperCancellation = 'done' | 'shipped' | 'not_accepted' | 'unreachable';
@@ -117,7 +184,8 @@ export async function closingStep(o: OrderContext): Promise<boolean> {
       );
     }
   }
-  if (closing.vinoshipper !== 'done') return false;
+  // Cancelled while a refund is unconfirmed: the order ends once Shopify says whether it was refunded.
+  if (closing.vinoshipper !== 'done' || record.refundUnconfirmed) return false;
   record.closeIssue(`the order was ${closing.outcome}`);
   record.note(closing.outcome, `Order ${closing.outcome}${by(closing.by)}: ${closing.reason}.`);
   record.setStatus(closing.outcome);

@@ -17,14 +17,16 @@ export function nextLookIn(o: OrderContext): number {
   const { record, settings } = o;
   const backoff = settings.recheckBackoffMs;
   const step = backoff[Math.min(record.quietLooks, backoff.length - 1)];
-  if (record.closing?.vinoshipper === 'shipped' || (record.closing && record.closing.vinoshipper === 'done')) return Infinity;
-  if (record.skip) return Infinity;
-  if (record.issue?.type === 'vinoshipper_unreachable') {
-    return Math.min(
+  // An outage's cadence: Shopify not answering about a refund (whatever else the order waits for), or Vinoshipper down.
+  const outageCadence = () =>
+    Math.min(
       Math.max(settings.unreachableRetryIntervalMs * 2 ** record.quietLooks, settings.unreachableRetryIntervalMs),
       Math.max(MAX_UNREACHABLE_RETRY_MS, settings.unreachableRetryIntervalMs),
     );
-  }
+  if (record.refundUnconfirmed) return outageCadence();
+  if (record.closing?.vinoshipper === 'shipped' || (record.closing && record.closing.vinoshipper === 'done')) return Infinity;
+  if (record.skip) return Infinity;
+  if (record.issue?.type === 'vinoshipper_unreachable') return outageCadence();
   if (record.closing) return step;
   if (record.phase === 'submit' && paymentDecision(o.snapshot, settings) === 'wait') return Infinity;
   return step;
@@ -59,7 +61,12 @@ export async function waitForNews(o: OrderContext): Promise<void> {
 /** A skipped order that was not resumed in time ends as skipped. */
 export function skipWindowOver(o: OrderContext): boolean {
   const skip = o.record.skip;
-  return !!skip && !skip.final && Date.now() >= skip.since + o.settings.skippedResumeWindowMs;
+  return !!skip && !skip.final && !o.record.refundUnconfirmed && Date.now() >= skip.since + o.settings.skippedResumeWindowMs;
+}
+
+/** Waiting for payment, with its reminder due in time: not while a refund Shopify may have made decides the order's fate. */
+function paymentWaitingSince(o: OrderContext): number | null {
+  return o.record.refundUnconfirmed ? null : o.record.paymentWaitSince;
 }
 
 function escalationDueAt(o: OrderContext): number {
@@ -70,8 +77,9 @@ function escalationDueAt(o: OrderContext): number {
     if (record.reminderSentAt === null) times.push(Date.parse(issue.since) + settings.reminderAfterMs);
     else if (autoRefundArmed(o)) times.push(record.reminderSentAt + settings.autoRefundAfterMs);
   }
-  if (record.paymentWaitSince !== null && issue?.type !== 'payment_pending') times.push(record.paymentWaitSince + settings.paymentReminderAfterMs);
-  if (record.skip && !record.skip.final) times.push(record.skip.since + settings.skippedResumeWindowMs);
+  const paymentWait = paymentWaitingSince(o);
+  if (paymentWait !== null && issue?.type !== 'payment_pending') times.push(paymentWait + settings.paymentReminderAfterMs);
+  if (record.skip && !record.skip.final && !record.refundUnconfirmed) times.push(record.skip.since + settings.skippedResumeWindowMs);
   return times.length ? Math.min(...times) : Infinity;
 }
 
@@ -85,10 +93,11 @@ function autoRefundArmed(o: OrderContext): boolean {
 async function escalateIfDue(o: OrderContext): Promise<void> {
   const { record, settings, requests } = o;
   const now = Date.now();
-  if (record.paymentWaitSince !== null && record.issue?.type !== 'payment_pending' && now >= record.paymentWaitSince + settings.paymentReminderAfterMs) {
+  const paymentWait = paymentWaitingSince(o);
+  if (paymentWait !== null && record.issue?.type !== 'payment_pending' && now >= paymentWait + settings.paymentReminderAfterMs) {
     await o.raiseIssue(
       'payment_pending',
-      `Order ${o.snapshot.name} has been waiting for payment since ${new Date(record.paymentWaitSince).toISOString()} (Shopify says “${o.snapshot.financialStatus ?? 'unknown'}”). It is sent to Vinoshipper once Shopify reports it paid.`,
+      `Order ${o.snapshot.name} has been waiting for payment since ${new Date(paymentWait).toISOString()} (Shopify says “${o.snapshot.financialStatus ?? 'unknown'}”). It is sent to Vinoshipper once Shopify reports it paid.`,
     );
     return;
   }

@@ -18,7 +18,8 @@ export async function handlePersonRequests(o: OrderContext): Promise<boolean> {
     const answer = await refund(o, refundRequest);
     const finished = answer.outcome === 'done' && (await closingStep(o));
     pending.refund = null;
-    requests.answer(refundRequest, finished ? answer : { ...answer, message: `${answer.message} ${closingMessage(o)}`, status: record.status });
+    const complete = finished || answer.outcome === 'waiting'; // a waiting answer says itself what the order waits for
+    requests.answer(refundRequest, complete ? answer : { ...answer, message: `${answer.message} ${closingMessage(o)}`, status: record.status });
     if (finished) return true;
   }
 
@@ -93,7 +94,7 @@ export function retryAnswer(o: OrderContext): OrderRequestAnswer {
 
 function closingAnswer(o: OrderContext): OrderRequestAnswer {
   const { record } = o;
-  const waiting = record.issue?.type === 'vinoshipper_unreachable' || record.closing?.vinoshipper === 'pending';
+  const waiting = record.issue?.type === 'vinoshipper_unreachable' || record.closing?.vinoshipper === 'pending' || !!record.refundUnconfirmed;
   return { outcome: waiting ? 'waiting' : 'failed', status: record.status, message: closingMessage(o) };
 }
 

@@ -19,6 +19,7 @@ import {
   type OrderStatusView,
   type SkipState,
   type TimelineEntry,
+  type UnconfirmedRefund,
 } from '../../domain';
 
 const TIMELINE_LIMIT = 200;
@@ -36,6 +37,7 @@ const CARRIED = [
   'aliasStarted',
   'refunded',
   'refundAttempts',
+  'refundUnconfirmed',
   'closing',
   'skip',
   'syncEnabled',
@@ -64,6 +66,7 @@ export class OrderRecord implements RecordState {
   aliasStarted = false;
   refunded = false;
   refundAttempts = 0;
+  refundUnconfirmed: UnconfirmedRefund | null = null;
   closing: Closing | null = null;
   skip: SkipState | null = null;
   syncEnabled = true;

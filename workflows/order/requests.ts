@@ -54,6 +54,7 @@ export class Requests {
       case 'refund':
         if (record.refunded) return 'the order was already refunded';
         if (pending.refund) return 'a refund is already under way';
+        if (record.refundUnconfirmed) return 'a refund is already under way (waiting for Shopify to confirm it)';
         if (finished) return `the order is already ${record.status}`;
         return null;
       case 'cancel':
@@ -63,6 +64,8 @@ export class Requests {
         return null;
       case 'resolve':
         if (!record.issue) return 'there is no open issue';
+        if (record.issue.type === 'refund_unconfirmed')
+          return 'only Shopify can settle an unconfirmed refund: it resolves itself once Shopify answers (send “retry” to ask now)';
         if (pending.resolve) return 'the issue is already being marked resolved';
         return null;
     }

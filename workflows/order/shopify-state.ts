@@ -2,13 +2,14 @@
 // refunded, payment voided or expired), fulfilled elsewhere before it reached Vinoshipper, or
 // skipped — and resumed when the skip tag goes or sync is back on.
 import type { OrderContext } from './context';
-import { startClosing } from './closing';
+import { refundSeenInShopify, startClosing } from './closing';
 import { exclusionReason, fulfilledInShopify, neverSendReason, shopifyClosing } from './snapshot';
 
 /** What the newest Shopify snapshot says about the order as a whole: closed, fulfilled elsewhere, skipped or not. */
 export function applyShopifyState(o: OrderContext): void {
   const { record, snapshot, settings } = o;
   const closedInShopify = shopifyClosing(snapshot);
+  if (closedInShopify?.outcome === 'refunded') refundSeenInShopify(o);
   if (closedInShopify && !record.closing) {
     if (closedInShopify.outcome === 'refunded') record.refunded = true;
     startClosing(o, closedInShopify.outcome, { reason: closedInShopify.reason, by: 'shopify' });
