@@ -105,6 +105,9 @@ export class StackDriver {
   }
   injectVinoshipperFaults(fault: { mode: 'unavailable' | 'timeout' | 'drop_response' | 'mixed' | 'none'; count?: number; rate?: number }) {
     return this.call('POST', `${this.opts.sandboxUrl}/sandbox/vinoshipper/faults`, fault);
+  } /** Shopify makes the change and drops the reply (the next `count` Admin API calls of that operation, or of any). */
+  injectShopifyFaults(fault: { mode: 'drop_response'; operation: 'refundCreate' | 'fulfillmentCreate' | 'any'; count?: number } | { mode: 'none' }) {
+    return this.call('POST', `${this.opts.sandboxUrl}/sandbox/shopify/faults`, fault);
   }
 
   // ---- Resend ----

@@ -28,6 +28,7 @@ import {
   privacyWorkflowId,
   recheckSignal,
   redactionStatusQuery,
+  refundSignal,
   type OrderStatus,
 } from '../domain';
 import { StackDriver, type PlacedOrder } from '../sandbox/driver';
@@ -328,6 +329,24 @@ const MORE: Recording[] = [
       await ctx.shop.shipOrder(order.vinoshipperOrderNumber, '1ZCONTINUE000001');
       await ctx.waitStatus(order, 'fulfilled');
       return [{ workflowId: handle.workflowId }];
+    },
+  },
+  {
+    name: 'refund-unconfirmed',
+    summary: 'A refund whose every reply Shopify drops: held as refund_unconfirmed, then confirmed on retry (one refund) and closed.',
+    stack: 'main',
+    async play(ctx) {
+      const order = await ctx.submitted();
+      // Each of the refund activity's 6 tries reads the order first: its reply is dropped every time.
+      await ctx.shop.injectShopifyFaults({ mode: 'drop_response', operation: 'any', count: 6 });
+      await ctx.client.workflow.getHandle(ctx.orderWorkflow(order)).signal(refundSignal, { reason: 'recorded', by: 'recording' });
+      // The activity's retries back off for about 31 s before the order gives up on an answer.
+      await waitFor('the refund to be held as unconfirmed', async () => (await ctx.shop.status(order.id)).issue?.type === 'refund_unconfirmed', 90_000, 500);
+      // Shopify answers again: `retry` asks it at once (the next look would, after UNREACHABLE_RETRY_INTERVAL).
+      await ctx.shop.injectShopifyFaults({ mode: 'none' });
+      await ctx.shop.retry(order.id);
+      await ctx.waitStatus(order, 'refunded');
+      return [{ workflowId: ctx.orderWorkflow(order) }];
     },
   },
   {
