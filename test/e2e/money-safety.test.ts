@@ -1,7 +1,8 @@
 // Money safety on the real stack (dev server, worker, API, the sandboxes over HTTP): the defects of
 // issue 8 that live between the workflow and the real activities, the sandbox or the API. The
-// rest are in test/workflow/money-safety.test.ts.
+// rest are in test/workflow/money-safety.test.ts (the same numbers).
 import type { StackDriver } from '../../sandbox/driver';
+import { waitFor } from '../helpers/http';
 import { driverFor, startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
@@ -152,3 +153,39 @@ describe('14 · a Vinoshipper webhook reaches its order by id, never through a q
     expect(view.timeline.filter((e) => e.event === 'vinoshipper_event').map((e) => e.message)).toEqual([expect.stringMatching(/UPDATED/)]);
   }, 60_000);
 });
+
+test('11 · a refund whose every reply Shopify drops: the API answers “waiting”, the order is held, and retry confirms one refund', async () => {
+  const order = await shop.placeOrder({ line_items: [CAB] });
+  await shop.waitForOrder(order.id, 'submitted and written back', (v) => v.status === 'submitted' && v.timeline.some((e) => e.event === 'written_back'));
+  // Every try of the refund activity reads the order first: the reply of that read is dropped, six times.
+  await shop.injectShopifyFaults({ mode: 'drop_response', operation: 'any', count: 6 });
+  try {
+    // The API answers within its deadline, before the activity's tries (about 31 s) are over.
+    expect(await shop.refund(order.id, 'customer asked')).toMatchObject({ action: 'refund', outcome: 'waiting' });
+    const held = await waitFor(
+      'the refund held as unconfirmed',
+      async () => {
+        const view = await shop.status(order.id);
+        return view.issue?.type === 'refund_unconfirmed' && view;
+      },
+      60_000,
+      500,
+    );
+    expect(held).toMatchObject({ status: 'needs_attention', issue: { cause: 'refund_unconfirmed', details: expect.stringMatching(/did not confirm it/) } });
+    await shop.waitForListing(order.id, 'needs_attention', 'refund_unconfirmed'); // the inbox and the Web UI filter on it
+
+    // Only Shopify can settle it: "mark resolved" and a second refund are refused with the reason.
+    await expect(shop.resolve(order.id, 'looks fine')).rejects.toMatchObject({
+      status: 409,
+      body: { reason: expect.stringMatching(/only Shopify can settle/) },
+    });
+    await expect(shop.refund(order.id, 'again')).rejects.toMatchObject({ status: 409, body: { reason: expect.stringMatching(/already under way/) } });
+  } finally {
+    await shop.injectShopifyFaults({ mode: 'none' });
+  }
+  await shop.retry(order.id);
+  const view = await shop.waitForOrder(order.id, 'refunded', (v) => v.status === 'refunded');
+  expect(view.issue).toBeNull();
+  expect((await shop.shopifyOrder(order.id)).refunds).toHaveLength(1);
+  expect((await shop.vinoshipperOrder(order.vinoshipperOrderNumber)).order.status).toBe('CANCELLED');
+}, 90_000);
