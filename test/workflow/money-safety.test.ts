@@ -322,6 +322,26 @@ describe('11 · a refund Shopify does not confirm holds the order until it does:
     expect(putsFor(order)).toHaveLength(0);
   });
 
+  test('Shopify refusing it when asked again ends the hold: the merchant is told, the order carries on', async () => {
+    const order = orderSnapshot();
+    const handle = await bed.start(order);
+    await bed.waitFor(handle, 'submitted', (v) => v.status === 'submitted');
+    bed.world.fail('refundShopifyOrder', 'unavailable', 6);
+    bed.world.fail('refundShopifyOrder', 'credentials', 1); // the first look's ask is refused: no refund was made
+    expect(await refundWhileTimePasses(handle)).toMatchObject({ outcome: 'waiting' });
+    const view = await bed.waitFor(handle, 'the hold to end', (v) => v.issue === null, { step: 5 * MINUTE });
+    expect(view.status).toBe('submitted');
+    expect(view.refunded).toBe(false);
+    expect(view.timeline.find((e) => e.event === 'issue_resolved')?.message).toMatch(/Shopify refused the refund/);
+    expect(emailSubjects(order)).toContain('Refund not made');
+    expect(bed.world.refunds.get(order.shopifyOrderId)).toBeUndefined();
+    // Not closed: Vinoshipper still has it, and a new refund is a new attempt.
+    expect(bed.world.vinoshipper.get(vinoshipperNumber(order))?.state).toBe('pending');
+    await handle.signal(refundSignal, { reason: 'customer asked, again' });
+    expect((await bed.finished(handle)).status).toBe('refunded');
+    expect(new Set(refundKeys(order)).size).toBe(2);
+  });
+
   test('a refund Shopify refuses answers "failed" and holds nothing; a later refund has its own key', async () => {
     const order = orderSnapshot();
     const handle = await bed.start(order);

@@ -65,9 +65,9 @@ export async function confirmRefund(o: OrderContext): Promise<void> {
   if (result.kind === 'unknown') return await o.raiseIssue('refund_unconfirmed', unconfirmedDetails(result.message));
   if (result.kind === 'done') return refunded(o, pending);
   record.refundUnconfirmed = null;
-  record.closeIssue(`Shopify refused the refund: ${result.message}`);
+  if (record.issue?.type === 'refund_unconfirmed') record.closeIssue(`Shopify refused the refund: ${result.message}`);
   record.note('refund_failed', `The refund in Shopify failed: ${result.message}`);
-  if (!record.closing && !record.skip) record.setStatus(record.phase === 'watch' ? 'submitted' : 'syncing');
+  if (!record.issue) record.setStatus(record.skip ? 'skipped' : record.phase === 'watch' ? 'submitted' : 'syncing');
   record.quietLooks = 0;
   await o.noticeOnce('refund-refused', 'Refund not made', `Shopify refused the refund of order ${o.snapshot.name}: ${result.message}`, [
     'Check the order in Shopify and refund it there, or send “refund” again.',
