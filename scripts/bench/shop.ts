@@ -1,9 +1,10 @@
 // Orders for the benchmark, made the way Shopify makes them: placed in the sandbox store without a
 // webhook (`?webhook=false`), read back in the REST shape every order webhook carries, then signed
 // with the shop's webhook secret. The bench sends them itself, so it controls the rate.
-import { signShopifyWebhook } from '../../integrations/shopify/webhooks';
+import { parseOrderWebhook, signShopifyWebhook } from '../../integrations/shopify/webhooks';
+import type { OrderWorkflows } from '../../temporal/order-workflows';
 import type { LocalStack } from '../lib/local-stack';
-import { inPool } from './stats';
+import { inPool, sleep } from './stats';
 
 /** SKUs the bench adds to the Vinoshipper sandbox with inventory that never runs out. */
 export const BENCH_SKUS = ['BENCH-RED-750', 'BENCH-WHITE-750'] as const;
@@ -60,6 +61,30 @@ export async function placeOrders(stack: LocalStack, count: number, skus: readon
 }
 
 /** A sandbox control call (throws with the answer on anything but 2xx). */
+/** Hand-over tries per order in a part's setup: pauses of 2, 4, … 32 s between them, about a minute in all. */
+const HAND_OVER_TRIES = 6;
+
+/**
+ * A part's setup hands a placed order to Temporal with the webhook route's own signal-with-start
+ * (no HTTP hop). A server that cannot keep up fails a call now and then (the dev server's SQLite
+ * file at about 46,000 open orders, 2026-12-02: "context deadline exceeded"); as Shopify redelivers
+ * a webhook the route refused, the call is made again after a pause (signal-with-start by the
+ * order's id is idempotent). Returns how many calls were made again.
+ */
+export async function handOver(orders: OrderWorkflows, delivery: SignedOrder): Promise<number> {
+  const parsed = parseOrderWebhook(JSON.parse(delivery.body.toString('utf8')));
+  if (!parsed.ok) throw new Error(`a generated order does not parse: ${parsed.problems.join('; ')}`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await orders.deliverSnapshot(parsed.snapshot);
+      return attempt - 1;
+    } catch (err) {
+      if (attempt >= HAND_OVER_TRIES) throw err;
+      await sleep(1000 * 2 ** attempt);
+    }
+  }
+}
+
 export async function call<T = unknown>(method: string, url: string, body?: unknown): Promise<T> {
   const res = await fetch(url, {
     method,

@@ -12,10 +12,9 @@ import type { Client } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { retrySignal } from '../../../domain';
-import { parseOrderWebhook } from '../../../integrations/shopify/webhooks';
 import { OrderWorkflows } from '../../../temporal/order-workflows';
 import { cpuWindow, restingRss, rssOf, sampler, stackPids, startStack, stopStack, waitForCount, type CpuShares } from '../processes';
-import { addProduct, MISSING_SKU, placeOrders } from '../shop';
+import { addProduct, handOver, MISSING_SKU, placeOrders } from '../shop';
 import { inPool, summarize, type LatencySummary } from '../stats';
 import { ORDER_QUERY, type PartContext } from './context';
 
@@ -61,9 +60,7 @@ export async function runParked(ctx: PartContext): Promise<ParkedResult> {
     ctx.log(`parked: handing ${n} orders to Temporal (setup, not measured)`);
     let handed = 0;
     await inPool(deliveries, IN_FLIGHT, async (delivery) => {
-      const parsed = parseOrderWebhook(JSON.parse(delivery.body.toString('utf8')));
-      if (!parsed.ok) throw new Error(`a generated order does not parse: ${parsed.problems.join('; ')}`);
-      await orders.deliverSnapshot(parsed.snapshot);
+      await handOver(orders, delivery);
       if (++handed % 2000 === 0) ctx.log(`parked: ${handed}/${n} handed over`);
     });
     const parkedQuery = `${ORDER_QUERY} AND OrderStatus="needs_attention" AND IssueType="product_missing"`;
