@@ -105,7 +105,8 @@ export class StackDriver {
   }
   injectVinoshipperFaults(fault: { mode: 'unavailable' | 'timeout' | 'drop_response' | 'mixed' | 'none'; count?: number; rate?: number }) {
     return this.call('POST', `${this.opts.sandboxUrl}/sandbox/vinoshipper/faults`, fault);
-  } /** Shopify makes the change and drops the reply (the next `count` Admin API calls of that operation, or of any). */
+  }
+  /** Shopify answers the next `count` Admin API calls (of that operation, or of any) but drops the reply; a change is made all the same. */
   injectShopifyFaults(fault: { mode: 'drop_response'; operation: 'refundCreate' | 'fulfillmentCreate' | 'any'; count?: number } | { mode: 'none' }) {
     return this.call('POST', `${this.opts.sandboxUrl}/sandbox/shopify/faults`, fault);
   }
@@ -164,12 +165,16 @@ export class StackDriver {
     return this.call<{ latest: CatalogCheckReport | null; running: { workflowId: string }[] }>('GET', `${this.opts.apiUrl}/api/catalog/check`, undefined, true);
   }
 
-  /** Waits until the order's `status` query satisfies `done`; returns that view. */
-  async waitForOrder(id: string, what: string, done: (view: OrderStatusView) => boolean): Promise<OrderStatusView> {
-    return this.poll(what, async () => {
-      const view = await this.status(id).catch(() => null);
-      return view && done(view) ? view : null;
-    });
+  /** Waits until the order's `status` query satisfies `done`; returns that view. `timeoutMs`: longer than the driver's own, for a wait known to be long. */
+  async waitForOrder(id: string, what: string, done: (view: OrderStatusView) => boolean, timeoutMs?: number): Promise<OrderStatusView> {
+    return this.poll(
+      what,
+      async () => {
+        const view = await this.status(id).catch(() => null);
+        return view && done(view) ? view : null;
+      },
+      timeoutMs,
+    );
   }
 
   /** Waits until Temporal visibility (through the ops API list) shows the order with this status / issue type. */
@@ -187,8 +192,8 @@ export class StackDriver {
     );
   }
 
-  async poll<T>(what: string, probe: () => Promise<T | null>): Promise<T> {
-    const deadline = Date.now() + (this.opts.timeoutMs ?? 20_000);
+  async poll<T>(what: string, probe: () => Promise<T | null>, timeoutMs = this.opts.timeoutMs ?? 20_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = await probe();
       if (found) return found;

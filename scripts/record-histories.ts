@@ -341,7 +341,7 @@ const MORE: Recording[] = [
       await ctx.shop.injectShopifyFaults({ mode: 'drop_response', operation: 'any', count: 6 });
       await ctx.client.workflow.getHandle(ctx.orderWorkflow(order)).signal(refundSignal, { reason: 'recorded', by: 'recording' });
       // The activity's retries back off for about 31 s before the order gives up on an answer.
-      await waitFor('the refund to be held as unconfirmed', async () => (await ctx.shop.status(order.id)).issue?.type === 'refund_unconfirmed', 90_000, 500);
+      await ctx.shop.waitForOrder(order.id, 'the refund held as unconfirmed', (v) => v.issue?.type === 'refund_unconfirmed', 90_000);
       // Shopify answers again: `retry` asks it at once (the next look would, after UNREACHABLE_RETRY_INTERVAL).
       await ctx.shop.injectShopifyFaults({ mode: 'none' });
       await ctx.shop.retry(order.id);

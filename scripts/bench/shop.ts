@@ -60,7 +60,6 @@ export async function placeOrders(stack: LocalStack, count: number, skus: readon
     });
 }
 
-/** A sandbox control call (throws with the answer on anything but 2xx). */
 /** Hand-over tries per order in a part's setup: pauses of 2, 4, … 32 s between them, about a minute in all. */
 const HAND_OVER_TRIES = 6;
 
@@ -85,6 +84,7 @@ export async function handOver(orders: OrderWorkflows, delivery: SignedOrder): P
   }
 }
 
+/** A sandbox control call (throws with the answer on anything but 2xx). */
 export async function call<T = unknown>(method: string, url: string, body?: unknown): Promise<T> {
   const res = await fetch(url, {
     method,

@@ -2,7 +2,6 @@
 // issue 8 that live between the workflow and the real activities, the sandbox or the API. The
 // rest are in test/workflow/money-safety.test.ts (the same numbers).
 import type { StackDriver } from '../../sandbox/driver';
-import { waitFor } from '../helpers/http';
 import { driverFor, startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
@@ -162,15 +161,7 @@ test('11 · a refund whose every reply Shopify drops: the API answers “waiting
   try {
     // The API answers within its deadline, before the activity's tries (about 31 s) are over.
     expect(await shop.refund(order.id, 'customer asked')).toMatchObject({ action: 'refund', outcome: 'waiting' });
-    const held = await waitFor(
-      'the refund held as unconfirmed',
-      async () => {
-        const view = await shop.status(order.id);
-        return view.issue?.type === 'refund_unconfirmed' && view;
-      },
-      60_000,
-      500,
-    );
+    const held = await shop.waitForOrder(order.id, 'the refund held as unconfirmed', (v) => v.issue?.type === 'refund_unconfirmed', 60_000);
     expect(held).toMatchObject({ status: 'needs_attention', issue: { cause: 'refund_unconfirmed', details: expect.stringMatching(/did not confirm it/) } });
     await shop.waitForListing(order.id, 'needs_attention', 'refund_unconfirmed'); // the inbox and the Web UI filter on it
 

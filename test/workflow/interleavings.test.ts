@@ -213,7 +213,7 @@ async function playSequence(bed: OrderTestbed, seed: number): Promise<Outcome> {
   const tSteps = Date.now();
   // Let the order settle with a healthy world: every retry, cadence and escalation has time to run.
   world.clearFaults();
-  for (let i = 0; i < 3 && (await isRunning(handle)); i++) await bed.pass(handle, 32 * HOUR);
+  for (let i = 0; i < 3 && (await bed.isRunning(handle)); i++) await bed.pass(handle, 32 * HOUR);
   await bed.settle(handle);
   const tSettled = Date.now();
   const view = await checkAttributes(bed, handle, violations);
@@ -228,15 +228,21 @@ function ignoreFinished(err: unknown): void {
   if (!(err instanceof WorkflowNotFoundError)) throw err;
 }
 
-async function isRunning(handle: WorkflowHandle): Promise<boolean> {
-  return (await handle.describe()).status.name === 'RUNNING';
-}
-
 type Answer = OrderRequestAnswer | 'refused' | 'unanswered';
 
 /** Per test bed: requests a sequence left unanswered, awaited once its order is ended. */
 const lingering = new Map<OrderTestbed, Promise<void>[]>();
 const quiet = (): void => undefined;
+
+/** Awaits what a sequence left unanswered (its order is ended by now): at most 30 s, and no timer left behind. */
+async function endLingering(bed: OrderTestbed): Promise<void> {
+  const calls = lingering.get(bed);
+  if (!calls) return;
+  lingering.delete(bed);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(calls), new Promise((resolve) => (timer = setTimeout(resolve, 30_000)))]);
+  clearTimeout(timer);
+}
 
 /** Updates sent at once (a double click), with workflow time moving meanwhile: answers may wait for activity retries. */
 async function askWhileTimePasses(
@@ -391,8 +397,7 @@ test(`${ONLY_SEED ? `seed ${ONLY_SEED}` : `${SEQUENCES} random sequences`}: no d
           }));
           // Ending the orders also answers any request still waiting on one; after a throw, the bed may be past answering.
           await (outcome.threw ? bed.endOrders().catch(() => undefined) : bed.endOrders());
-          await Promise.race([Promise.all(lingering.get(bed) ?? []), new Promise((r) => setTimeout(r, 30_000))]);
-          lingering.delete(bed);
+          await endLingering(bed);
           bed.world.reset();
           if (outcome.violations.length) {
             failures.push(

@@ -37,9 +37,6 @@ const HOUR = 60 * MINUTE;
 function putsFor(snapshot: OrderSnapshot) {
   return bed.world.callsOf('submitOrderToVinoshipper').filter((c) => (c.input as SubmitOrderInput).snapshot.shopifyOrderId === snapshot.shopifyOrderId);
 }
-async function isRunning(handle: WorkflowHandle): Promise<boolean> {
-  return (await handle.describe()).status.name === 'RUNNING';
-}
 function emailSubjects(snapshot: OrderSnapshot): string[] {
   return [...bed.world.emails.values()].filter((e) => e.shopifyOrderId === snapshot.shopifyOrderId).map((e) => e.subjectLine);
 }
@@ -300,7 +297,7 @@ describe('11 · a refund Shopify does not confirm holds the order until it does:
     await bed.pass(handle, 2 * MINUTE);
     expect(await cancelled).toMatchObject({ outcome: 'waiting' });
     expect(bed.world.vinoshipper.get(vinoshipperNumber(order))?.state).toBe('cancelled');
-    expect(await isRunning(handle)).toBe(true); // not over before Shopify says whether it refunded
+    expect(await bed.isRunning(handle)).toBe(true); // not over before Shopify says whether it refunded
     const view = await bed.finished(handle);
     expect(view.status).toBe('refunded');
     expect(bed.world.refunds.get(order.shopifyOrderId)).toHaveLength(1);

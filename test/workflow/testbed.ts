@@ -156,6 +156,10 @@ export class OrderTestbed {
     await this.env.sleep(ms);
   }
 
+  async isRunning(handle: WorkflowHandle): Promise<boolean> {
+    return (await handle.describe()).status.name === 'RUNNING';
+  }
+
   status(handle: WorkflowHandle): Promise<OrderStatusView> {
     return handle.query(statusQuery);
   }
@@ -189,7 +193,7 @@ export class OrderTestbed {
   async finished(handle: WorkflowHandle, opts: { step?: number; max?: number } = {}): Promise<OrderStatusView> {
     const step = opts.step ?? 60_000;
     const max = Math.min(opts.max ?? 7 * 24 * HOUR, 400 * step);
-    for (let waited = 0; (await handle.describe()).status.name === 'RUNNING'; waited += step) {
+    for (let waited = 0; await this.isRunning(handle); waited += step) {
       if (waited > max) {
         const view = await this.status(handle);
         throw new Error(`Timed out waiting for the order to finish; last status ${view.status}, issue ${view.issue?.type ?? 'none'}\n${timelineText(view)}`);

@@ -60,8 +60,14 @@ export async function waitForNews(o: OrderContext): Promise<void> {
 
 /** A skipped order that was not resumed in time ends as skipped. */
 export function skipWindowOver(o: OrderContext): boolean {
-  const skip = o.record.skip;
-  return !!skip && !skip.final && !o.record.refundUnconfirmed && Date.now() >= skip.since + o.settings.skippedResumeWindowMs;
+  const end = skipWindowEnd(o);
+  return end !== null && Date.now() >= end;
+}
+
+/** When a skipped order stops waiting to be resumed: never for a final skip, nor while a refund Shopify may have made decides its fate. */
+function skipWindowEnd(o: OrderContext): number | null {
+  const { skip, refundUnconfirmed } = o.record;
+  return skip && !skip.final && !refundUnconfirmed ? skip.since + o.settings.skippedResumeWindowMs : null;
 }
 
 /** Waiting for payment, with its reminder due in time: not while a refund Shopify may have made decides the order's fate. */
@@ -79,7 +85,8 @@ function escalationDueAt(o: OrderContext): number {
   }
   const paymentWait = paymentWaitingSince(o);
   if (paymentWait !== null && issue?.type !== 'payment_pending') times.push(paymentWait + settings.paymentReminderAfterMs);
-  if (record.skip && !record.skip.final && !record.refundUnconfirmed) times.push(record.skip.since + settings.skippedResumeWindowMs);
+  const skipEnd = skipWindowEnd(o);
+  if (skipEnd !== null) times.push(skipEnd);
   return times.length ? Math.min(...times) : Infinity;
 }
 
