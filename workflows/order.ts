@@ -24,6 +24,7 @@ import {
   vinoshipperEventSignal,
   type OrderOutcome,
   type OrderWorkflowInput,
+  type PersonRequest,
 } from '../domain';
 import { closingStep, confirmRefund } from './order/closing';
 import { OrderContext } from './order/context';
@@ -58,7 +59,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
     if (record.refundUnconfirmed && !record.closing) {
       // Held: a refund Shopify may have made is never followed by a PUT or a fulfilment; the next look asks again.
     } else if (record.closing) {
-      if (await closingStep(o)) return finish(o);
+      if (await closingStep(o)) return finish(o, retry);
     } else if (record.skip) {
       if (record.skip.final || skipWindowOver(o)) return finish(o);
     } else if (record.phase === 'submit') {
@@ -67,10 +68,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
       await watchStep(o, round);
     }
     // Only what this round took is done: a retry that came in meanwhile waits for the next round.
-    if (retry) {
-      requests.pending.retry = null;
-      requests.answer(retry, retryAnswer(o));
-    }
+    answerRetry(o, retry);
     if (record.status === 'fulfilled' || record.status === 'cancelled') return finish(o);
     if (requests.hasNews()) continue;
 
@@ -120,8 +118,17 @@ function registerHandlers(o: OrderContext): void {
   });
 }
 
+/** A retry is answered once the round that took it has acted. */
+function answerRetry(o: OrderContext, retry: PersonRequest | null): void {
+  if (!retry) return;
+  o.requests.pending.retry = null;
+  o.requests.answer(retry, retryAnswer(o));
+}
+
 /** The order's work is over: release its Vinoshipper alias and say how it ended. */
-async function finish(o: OrderContext): Promise<OrderOutcome> {
+async function finish(o: OrderContext, retryThisRound: PersonRequest | null = null): Promise<OrderOutcome> {
+  // A retry taken in the round that closed the order (e.g. one that got a refund confirmed) is answered by that round.
+  answerRetry(o, retryThisRound);
   // A request still waiting for its answer gets one: the order finished first.
   o.requests.answerAll({ outcome: 'failed', status: o.record.status, message: `The order finished first: it is ${o.record.status}.` });
   await condition(allHandlersFinished);

@@ -174,7 +174,7 @@ test('11 · a refund whose every reply Shopify drops: the API answers “waiting
   } finally {
     await shop.injectShopifyFaults({ mode: 'none' });
   }
-  await shop.retry(order.id);
+  expect(await shop.retry(order.id)).toMatchObject({ outcome: 'done', status: 'refunded' });
   const view = await shop.waitForOrder(order.id, 'refunded', (v) => v.status === 'refunded');
   expect(view.issue).toBeNull();
   expect((await shop.shopifyOrder(order.id)).refunds).toHaveLength(1);

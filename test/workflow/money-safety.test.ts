@@ -12,6 +12,7 @@ import {
   refundSignal,
   refundUpdate,
   retrySignal,
+  retryUpdate,
   syncResumedSignal,
   vinoshipperEventSignal,
   type OrderRequestAnswer,
@@ -271,6 +272,23 @@ describe('11 · a refund Shopify does not confirm holds the order until it does:
     expect(view.status).toBe('refunded');
     expect(view.timeline.find((e) => e.event === 'issue_resolved')?.message).toMatch(/Shopify confirmed the refund/);
     expect(new Set(refundKeys(order)).size).toBe(1);
+    expect(bed.world.refunds.get(order.shopifyOrderId)).toHaveLength(1);
+  });
+
+  test('a retry once Shopify is back confirms the refund and is answered done', async () => {
+    const order = orderSnapshot();
+    const handle = await bed.start(order);
+    await bed.waitFor(handle, 'submitted', (v) => v.status === 'submitted');
+    bed.world.fail('refundShopifyOrder', 'unavailable', 6);
+    expect(await refundWhileTimePasses(handle)).toMatchObject({ outcome: 'waiting' });
+    bed.world.clearFaults();
+    // Not "failed: the order finished first": this retry is what settled it.
+    expect(await handle.executeUpdate(retryUpdate, { args: [{ by: 'test' }] })).toEqual({
+      outcome: 'done',
+      status: 'refunded',
+      message: 'Tried again: the order is refunded.',
+    });
+    expect((await bed.finished(handle)).status).toBe('refunded');
     expect(bed.world.refunds.get(order.shopifyOrderId)).toHaveLength(1);
   });
 

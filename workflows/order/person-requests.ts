@@ -86,6 +86,8 @@ async function markResolved(o: OrderContext, request: PersonRequest): Promise<bo
 /** What a `retry` came to, once the loop tried. */
 export function retryAnswer(o: OrderContext): OrderRequestAnswer {
   const { record } = o;
+  if (record.status === 'refunded' || record.status === 'cancelled')
+    return { outcome: 'done', status: record.status, message: `Tried again: the order is ${record.status}.` };
   if (record.closing) return closingAnswer(o);
   if (record.issue) return { outcome: 'failed', status: record.status, message: `Tried again; still: ${record.issue.details.split('\n')[0]}` };
   if (record.paymentWaitSince !== null) return { outcome: 'waiting', status: record.status, message: 'Waiting for Shopify to report the order paid.' };
