@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities, createClients } from '../../activities';
 import { createApp } from '../../api/app';
@@ -20,6 +21,7 @@ import { createOrderWorkers, type CellarhandWorkers } from '../../worker/create-
 import { LocalStack } from '../../scripts/lib/local-stack';
 import { addSearchAttributes, prepareNamespace } from '../../scripts/temporal-server/server';
 import { POSTGRES_BACKEND, POSTGRES_SERVER_ADDRESS } from './postgres-setup';
+import { InFlightCalls } from './in-flight-calls';
 import { close, listen } from './servers';
 
 export interface Stack {
@@ -52,6 +54,8 @@ export interface StackOptions {
 }
 
 let runtimeInstalled = false;
+/** How long stop() waits for the API's Temporal calls (the suites' afterAll has jest's 5 s). */
+const APP_CALLS_SETTLE_MS = 2_500;
 
 /** A driver for the stack's sandbox and API (place orders, fix things, wait for outcomes). */
 export function driverFor(stack: Stack, options: { timeoutMs?: number } = {}): StackDriver {
@@ -108,7 +112,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const sandbox = createSandbox(config, sandboxUrl);
   sandboxServer.on('request', sandbox.app);
-  const orders = new OrderWorkflows(env.client, {
+  // The API's own connection, as in production, with its calls counted: stop() closes it once they are done.
+  const appCalls = new InFlightCalls();
+  const appConnection = await Connection.connect({ address: env.address, interceptors: appCalls.interceptors });
+  const appClient = new Client({ connection: appConnection, namespace: config.temporal.namespace, ...client });
+  const orders = new OrderWorkflows(appClient, {
     shopDomain: config.shopify.shopDomain,
     taskQueue: config.temporal.taskQueue,
     settings: config.orders,
@@ -144,10 +152,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       running = worker.run();
     },
     async stop() {
-      worker.shutdown();
-      await running.catch(() => undefined);
+      // Nothing new comes in; what the API has under way is answered while the worker still runs
+      // (an update or query the worker never answers would end in a retry on a closed channel).
       sandbox.reset();
       await Promise.all([close(apiServer), close(sandboxServer)]);
+      const left = await appCalls.settled(APP_CALLS_SETTLE_MS);
+      if (left.length) console.warn(`stack.stop: the API's Temporal calls still under way after ${APP_CALLS_SETTLE_MS} ms: ${left.join(', ')}`);
+      worker.shutdown();
+      await running.catch(() => undefined);
+      await appConnection.close();
       await env.teardown();
       await ownServer?.stop();
     },
