@@ -50,18 +50,17 @@ const stubs: AlertDigestActivities = {
   },
 };
 
-beforeAll(async () => {
+beforeAll(() => {
   Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
+});
+
+beforeEach(async () => {
+  // A test server each: one test's digest can hold the server's clock after it was terminated and its
+  // workers stopped (after a continue-as-new, under load), and the next test's skipped time never came.
   env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: JSON.parse(process.env.CELLARHAND_TEST_TEST_SERVER!) },
     client: { dataConverter: createDataConverter(config.codec) },
   });
-}, 60_000);
-afterAll(async () => {
-  await env?.teardown();
-});
-
-beforeEach(async () => {
   emails = [];
   told = [];
   openOrders = [];
@@ -78,17 +77,11 @@ beforeEach(async () => {
   running = Promise.all(workers.map((w) => w.run()));
 });
 afterEach(async () => {
-  // A digest left running would wake on its day-long timers with no worker, which holds the test server's clock.
-  for (const id of started.splice(0))
-    await env.client.workflow
-      .getHandle(id)
-      .terminate('test over')
-      .catch(() => undefined);
-  for (const w of workers) w.shutdown();
+  for (const w of workers ?? []) w.shutdown();
   await running;
+  await env?.teardown();
 });
 jest.setTimeout(30_000);
-const started: string[] = [];
 
 let orderCounter = 1000;
 function alert(overrides: Partial<MerchantAlert> = {}): MerchantAlert {
@@ -112,7 +105,6 @@ function alert(overrides: Partial<MerchantAlert> = {}): MerchantAlert {
 
 function digest(settings: Partial<AlertDigestInput['settings']> = {}) {
   const workflowId = `alerts:${SHOP}:${randomUUID()}`;
-  started.push(workflowId);
   const input: AlertDigestInput = { shopDomain: SHOP, settings: { windowMs: WINDOW_MS, forgetAfterMs: 24 * 3_600_000, maxHistoryEvents: 2_000, ...settings } };
   return {
     workflowId,
