@@ -18,7 +18,7 @@ import { projectRoot, temporalCli } from '../temporal-binaries';
 import { temporalServerBinaries } from '../temporal-server/binaries';
 import { PostgresCluster, postgresBinaries } from '../temporal-server/postgres';
 import { dynamicConfigFile, prepareNamespace, SERVER_PORT_KEYS, serverSpec, setupSchema, type ServerPorts } from '../temporal-server/server';
-import { freeLowPort, freePort } from './ports';
+import { freePort } from './ports';
 import { spawnProcess, type ProcessSpec } from './process-spec';
 
 export type PartName = 'postgres' | 'temporal' | 'sandbox' | 'worker' | 'api';
@@ -211,10 +211,9 @@ export class LocalStack {
     // A first build takes minutes: say so on stderr, whoever started the stack.
     const say = (line: string) => console.error(`[local-stack] ${line}`);
     const [binaries, pgBinaries] = await Promise.all([temporalServerBinaries({ log: say }), postgresBinaries({ log: say })]);
+    // freePort's ports are all below 32768, as the membership ports must be.
     const ports = Object.fromEntries(
-      await Promise.all(
-        SERVER_PORT_KEYS.map(async (key) => [key, key === 'frontend' ? frontend : key.endsWith('Membership') ? await freeLowPort() : await freePort()]),
-      ),
+      await Promise.all(SERVER_PORT_KEYS.map(async (key) => [key, key === 'frontend' ? frontend : await freePort()])),
     ) as unknown as ServerPorts;
     // Its own folder, not inside this.dir (private to us): when we are root, PostgreSQL runs as another user.
     this.cluster = new PostgresCluster(mkdtempSync(path.join(os.tmpdir(), 'cellarhand-postgres-')), await freePort(), pgBinaries);

@@ -11,7 +11,8 @@ export class InFlightCalls {
 
   /**
    * The connection's interceptors: this counter outside the client's default retry, so that a call
-   * counts once from its start to its final status, retries and backoff included.
+   * counts once from its start to its final status, retries and backoff included. Not ended by a
+   * cancel: the retry's timer may still be pending then; only the final status ends it.
    */
   readonly interceptors: Interceptor[] = [
     (options, nextCall) => {
@@ -29,10 +30,6 @@ export class InFlightCalls {
               nextStatus(status);
             },
           });
-        },
-        cancel: (next) => {
-          finish();
-          next();
         },
       });
     },

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freeLowPort } from '../../scripts/lib/ports';
+import { freePort } from '../../scripts/lib/ports';
 import { SERVER_PINS, temporalServerBinaries, TemporalServerBinaryError, temporalUiServer } from '../../scripts/temporal-server/binaries';
 import { PostgresCluster, PostgresError, postgresBinaries } from '../../scripts/temporal-server/postgres';
 import { readServerEnv } from '../../scripts/temporal-server/server';
@@ -182,7 +182,7 @@ test('a line of server.env that is not KEY=VALUE is an error naming the file and
 });
 
 test('membership ports are free and fit the SMALLINT column the server keeps them in', async () => {
-  const port = await freeLowPort();
+  const port = await freePort();
   expect(port).toBeLessThan(32_768);
   const server = net.createServer();
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
