@@ -1,4 +1,6 @@
-// The order's Vinoshipper-number alias: a workflow under `vinoshipper-order:<shop>:<number>` whose
+// Orders numbered before Vinoshipper numbers carried the Shopify order id (`CH-1001`, started
+// before December 2026; new numbers lead webhooks to their order by themselves, domain/workflow-ids.ts)
+// keep their Vinoshipper-number alias: a workflow under `vinoshipper-order:<shop>:<number>` whose
 // memo names the order's workflow, so the API routes Vinoshipper's webhooks with one strongly
 // consistent `describe`. It is started with a start delay longer than any order lives, so it never
 // runs a workflow task (no worker time, no cache slot): it is only an id with a memo. It is

@@ -20,7 +20,8 @@ export function createVinoshipperActivities(
   shopify: Pick<ShopifyAdmin, 'writeBackVinoshipperOrder'>,
 ) {
   /**
-   * The order's Vinoshipper-number alias, before its first PUT: Vinoshipper cannot send a webhook
+   * The Vinoshipper-number alias of an order numbered without its Shopify id (started before
+   * December 2026), before its first PUT: Vinoshipper cannot send a webhook
    * about an order before it has it, so the webhook always finds the alias. Best effort: a failure
    * does not hold the order back (the safety-net looks still run), and the next PUT tries again.
    */

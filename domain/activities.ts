@@ -33,7 +33,8 @@ export interface SubmitOrderInput {
    */
   inVinoshipper: boolean;
   /**
-   * The order's workflow id, when its Vinoshipper-number alias (domain/workflow-ids.ts) is not known
+   * Orders numbered without the Shopify order id only (OrderWorkflowInput.vinoshipperNumberScheme):
+   * the order's workflow id, when its Vinoshipper-number alias (domain/workflow-ids.ts) is not known
    * to exist yet: the activity registers it before the PUT, so it exists before Vinoshipper can send
    * the order's first webhook — in the same activity, not one of its own.
    */

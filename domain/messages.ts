@@ -6,8 +6,11 @@ import type { IssueType, OrderSnapshot, OrderStatus, OrderProblem } from './orde
 /** A Shopify order as a webhook or the reconciliation job saw it. Older than what we have → ignored. */
 export const orderUpdatedSignal = defineSignal<[OrderSnapshot]>('orderUpdated');
 
-/** Vinoshipper said something changed (an unsigned hint): re-read the order now. */
-export const vinoshipperEventSignal = defineSignal<[{ event: string }]>('vinoshipperEvent');
+/**
+ * Vinoshipper said something changed (an unsigned hint): re-read the order now. With the number the
+ * webhook named, the order ignores a hint for any number but its own; a person's hint has none.
+ */
+export const vinoshipperEventSignal = defineSignal<[{ event: string; vinoshipperOrderNumber?: string }]>('vinoshipperEvent');
 
 /** The merchant fixed something outside Shopify (e.g. in Vinoshipper): check again now. */
 export const retrySignal = defineSignal<[{ by?: string }?]>('retry');

@@ -8,7 +8,14 @@ export interface OrderWorkflowInput {
   shopDomain: string;
   snapshot: OrderSnapshot;
   settings: OrderSettings;
-  /** Present when the workflow continued as new: everything it had learned so far. */
+  /**
+   * How the order's Vinoshipper number is made. `number-and-id`: `CH-1001-5000000001`, the Shopify
+   * order id in it leads Vinoshipper's webhooks to this workflow (domain/workflow-ids.ts). Absent in
+   * orders started before that (December 2026): `CH-1001`, which webhooks find through an alias
+   * workflow that the first PUT registers; they keep that number and alias, and their histories
+   * replay unchanged. Continue-as-new carries the input, so an order keeps its scheme for life.
+   */
+  vinoshipperNumberScheme?: 'number-and-id';
   carried?: CarriedOrderState;
 }
 
@@ -74,7 +81,7 @@ export interface CarriedOrderState {
   writtenBack: boolean;
   /** A PUT was ever attempted: Vinoshipper may hold the order, even if no answer said so. */
   putAttempted: boolean;
-  /** The Vinoshipper-number alias (for webhooks) was started. */
+  /** An order numbered without the Shopify order id (see OrderWorkflowInput): its Vinoshipper-number alias was started. */
   aliasStarted: boolean;
   /** The order was refunded in Shopify (by cellarhand or in Shopify itself). */
   refunded: boolean;

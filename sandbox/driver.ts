@@ -1,7 +1,7 @@
 // Drives a running cellarhand stack the way a merchant and the outside world would: through the
 // sandbox's control routes (Shopify store, Vinoshipper, Resend) and cellarhand's ops API. HTTP
 // only, so the same steps rehearse scenarios against `npm start` and run in the end-to-end tests.
-import type { AlertDigestView, CatalogCheckReport, IssueType, OrderStatus, OrderStatusView } from '../domain';
+import { vinoshipperOrderNumberFor, type AlertDigestView, type CatalogCheckReport, type IssueType, type OrderStatus, type OrderStatusView } from '../domain';
 import type { OrderListing } from '../temporal/order-workflows';
 
 export interface DriverOptions {
@@ -47,7 +47,11 @@ export class StackDriver {
       `${this.opts.sandboxUrl}/sandbox/shopify/orders${webhook ? '' : '?webhook=false'}`,
       order,
     );
-    return { ...created, vinoshipperOrderNumber: `${this.opts.orderPrefix ?? 'CH-'}${created.name.replace('#', '')}` };
+    const vinoshipperOrderNumber = vinoshipperOrderNumberFor(this.opts.orderPrefix ?? 'CH-', {
+      orderNumber: Number(created.name.replace('#', '')),
+      shopifyOrderId: String(created.id),
+    });
+    return { ...created, vinoshipperOrderNumber };
   }
   updateOrder(id: string, changes: Record<string, unknown>) {
     return this.call('PATCH', `${this.opts.sandboxUrl}/sandbox/shopify/orders/${id}`, changes);

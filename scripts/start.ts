@@ -16,6 +16,7 @@ import type { SearchAttributeType } from '@temporalio/common';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { loadConfigOrExit, type Config } from '../config';
 import { ORDER_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import { vinoshipperOrderNumberFor } from '../domain/workflow-ids';
 import { BACKENDS, type Backend } from './lib/local-stack';
 import { spawnProcess, type ProcessSpec } from './lib/process-spec';
 import { projectRoot, temporalCli } from './temporal-binaries';
@@ -350,7 +351,7 @@ function printSummary(config: Config, started: Started, uiUrl: string): void {
       'Try an order:',
       `  curl -s -X POST ${sandbox}/sandbox/shopify/orders -H 'content-type: application/json' -d '{"line_items":[{"sku":"CAB-2021-750","quantity":2,"price":"42.00"}]}'`,
       'Then look at:',
-      `  curl -s ${sandbox}/sandbox/vinoshipper/orders/${config.orders.vinoshipperOrderPrefix}1001`,
+      `  curl -s ${sandbox}/sandbox/vinoshipper/orders/${vinoshipperOrderNumberFor(config.orders.vinoshipperOrderPrefix, { orderNumber: 1001, shopifyOrderId: '5000000001' })}`,
       `  ${uiUrl}/namespaces/${config.temporal.namespace}/workflows?query=${query}   (Web UI filter OrderStatus="submitted")`,
       ...(config.console.enabled
         ? [`  http://localhost:${config.api.port}/console   (the console: stuck orders grouped by cause, each order, its actions)`]

@@ -17,6 +17,7 @@ import {
   markResolvedUpdate,
   refundUpdate,
   retryUpdate,
+  shopifyOrderIdInVinoshipperNumber,
   vinoshipperOrderAliasId,
   type OrderRequestAnswer,
   IssueCauseKey,
@@ -149,7 +150,12 @@ export class OrderWorkflows {
       // Shopify gives a webhook 5 s: give up on Temporal well before (the webhook route passes a
       // deadline from the delivery's arrival) and answer 503, so Shopify retries.
       await this.client.withDeadline(deadline, async () => {
-        const input: OrderWorkflowInput = { shopDomain: this.opts.shopDomain, snapshot, settings: await this.orderSettings() };
+        const input: OrderWorkflowInput = {
+          shopDomain: this.opts.shopDomain,
+          snapshot,
+          settings: await this.orderSettings(),
+          vinoshipperNumberScheme: 'number-and-id',
+        };
         return this.client.workflow.signalWithStart(ORDER_WORKFLOW_TYPE, {
           workflowId: this.workflowId(snapshot.shopifyOrderId),
           taskQueue: this.opts.taskQueue,
@@ -223,26 +229,33 @@ export class OrderWorkflows {
   }
 
   /**
-   * Vinoshipper's webhook only names its order number. The order's first PUT registered that number
-   * as an alias workflow (`vinoshipper-order:<shop>:<number>`, memo: the order's workflow id) before
-   * Vinoshipper had the order: one describe finds the order — no visibility query, so nothing from the
-   * webhook goes into a query string, and the first webhook after submission is never missed. Returns
-   * false when no running order of ours has that number.
+   * Vinoshipper's webhook only names its order number, and our numbers carry the Shopify order id
+   * (domain/workflow-ids.ts): the order's workflow is signalled by id at once — no lookup, no
+   * visibility query (nothing from the webhook goes into a query string), and the first webhook after
+   * submission is never missed. A number without the id belongs to an order started before numbers
+   * carried it: its alias workflow (`vinoshipper-order:<shop>:<number>`, memo: the order's workflow)
+   * is described instead. Returns false when no running order of ours has that number.
    */
   async notifyVinoshipperEvent(vinoshipperOrderNumber: string, event: string): Promise<boolean> {
     if (!VINOSHIPPER_ORDER_NUMBER_PATTERN.test(vinoshipperOrderNumber)) return false;
-    const alias = this.client.workflow.getHandle(vinoshipperOrderAliasId(this.opts.shopDomain, vinoshipperOrderNumber));
     try {
-      const description = await alias.describe();
-      const orderWorkflowId = description.memo?.orderWorkflowId;
-      if (typeof orderWorkflowId !== 'string') return false;
-      await this.client.workflow.getHandle(orderWorkflowId).signal(vinoshipperEventSignal, { event });
+      const shopifyOrderId = shopifyOrderIdInVinoshipperNumber(this.opts.settings.vinoshipperOrderPrefix, vinoshipperOrderNumber);
+      const orderWorkflowId = shopifyOrderId ? this.workflowId(shopifyOrderId) : await this.aliasedOrder(vinoshipperOrderNumber);
+      if (!orderWorkflowId) return false;
+      await this.client.workflow.getHandle(orderWorkflowId).signal(vinoshipperEventSignal, { event, vinoshipperOrderNumber });
       return true;
     } catch (err) {
-      // No such alias, or its order has finished.
+      // No such order (or alias), or its order has finished.
       if (err instanceof WorkflowNotFoundError) return false;
       throw err;
     }
+  }
+
+  /** The order workflow an alias names (orders numbered without the Shopify order id). */
+  private async aliasedOrder(vinoshipperOrderNumber: string): Promise<string | null> {
+    const description = await this.client.workflow.getHandle(vinoshipperOrderAliasId(this.opts.shopDomain, vinoshipperOrderNumber)).describe();
+    const orderWorkflowId = description.memo?.orderWorkflowId;
+    return typeof orderWorkflowId === 'string' ? orderWorkflowId : null;
   }
 
   /** Orders of this shop from visibility, newest first, optionally by status, issue type or name. */

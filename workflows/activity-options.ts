@@ -13,7 +13,7 @@ export const RETRY_POLICIES = {
   email: { ...bounded, initialInterval: '2s', maximumInterval: '1m', maximumAttempts: 8 },
   // Handing an alert to the shop's digest workflow: a Temporal call, quick to recover.
   alerts: { ...bounded, maximumInterval: '30s', maximumAttempts: 10 },
-  // The Vinoshipper-number alias: a Temporal call too.
+  // The Vinoshipper-number alias (orders numbered without the Shopify id): a Temporal call too.
   temporal: { ...bounded, maximumInterval: '30s', maximumAttempts: 10 },
 } satisfies Record<string, RetryPolicy>;
 

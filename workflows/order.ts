@@ -88,7 +88,9 @@ function registerHandlers(o: OrderContext): void {
   const { record, requests } = o;
   setHandler(statusQuery, () => record.view());
   setHandler(orderUpdatedSignal, (update) => o.receiveSnapshot(update));
-  setHandler(vinoshipperEventSignal, ({ event }) => {
+  setHandler(vinoshipperEventSignal, ({ event, vinoshipperOrderNumber }) => {
+    // The webhook's number leads here by the order id in it; a number that is not this order's is no news of it.
+    if (vinoshipperOrderNumber !== undefined && vinoshipperOrderNumber !== o.vinoshipperOrderNumber) return;
     requests.pending.vinoshipperHint = true;
     record.note('vinoshipper_event', `Vinoshipper reported ${event}; re-reading the order.`);
   });
@@ -125,15 +127,15 @@ function answerRetry(o: OrderContext, retry: PersonRequest | null): void {
   o.requests.answer(retry, retryAnswer(o));
 }
 
-/** The order's work is over: release its Vinoshipper alias and say how it ended. */
+/** The order's work is over: release its Vinoshipper alias, if it has one, and say how it ended. */
 async function finish(o: OrderContext, retryThisRound: PersonRequest | null = null): Promise<OrderOutcome> {
   // A retry taken in the round that closed the order (e.g. one that got a refund confirmed) is answered by that round.
   answerRetry(o, retryThisRound);
   // A request still waiting for its answer gets one: the order finished first.
   o.requests.answerAll({ outcome: 'failed', status: o.record.status, message: `The order finished first: it is ${o.record.status}.` });
   await condition(allHandlersFinished);
-  // Every PUT attempt may have registered the alias (its activity does that first), even one whose answer never came.
-  if (o.record.putAttempted) {
+  // Without the order id in its number, every PUT attempt may have registered the alias (its activity does that first), even one whose answer never came.
+  if (o.record.putAttempted && !o.numberNamesOrderId) {
     o.record.flushAttributes();
     await o.activities.temporal.releaseVinoshipperOrderAlias({ vinoshipperOrderNumber: o.vinoshipperOrderNumber }).catch(() => undefined);
   }

@@ -1,3 +1,5 @@
+// Kept for orders numbered before Vinoshipper numbers carried the Shopify order id (`CH-1001`; new
+// numbers lead webhooks to their order by themselves, domain/workflow-ids.ts).
 // The Vinoshipper-number alias of an order workflow: it holds nothing but its own id
 // (`vinoshipper-order:<shop>:<number>`) and a memo naming the order's workflow, so the API can route
 // a Vinoshipper webhook to its order with one `describe` — strongly consistent, unlike a visibility

@@ -274,7 +274,7 @@ export async function verifyGroups(ctx: RunContext, world: World, groups: Group[
     `no workflow doubled: one run per order, none for another id${multiRun.length ? ` — several runs: ${names(multiRun)}` : ''}${strangers.length ? ` — unexpected: ${strangers.join(', ')}` : ''}`,
   );
 
-  // Vinoshipper: the order numbers are ours (CH-<Shopify number>); a second number for one order would show up as a stranger.
+  // Vinoshipper: the order numbers are ours (CH-<Shopify number>-<Shopify id>); a second number for one order would show up as a stranger.
   const byNumber = new Map(vinoshipper.map((o) => [o.orderNumber, o]));
   const expectedNumbers = new Set(groups.filter((g) => g.expect.inVinoshipper).flatMap((g) => g.placed.map((p) => p.vinoshipperOrderNumber)));
   const extra = vinoshipper.filter((o) => !expectedNumbers.has(o.orderNumber));

@@ -114,7 +114,7 @@ describe('the rehearsals of `npm run scenario`', () => {
 
   test('catalogue-mismatch: found and emailed before any order, resolved once Vinoshipper has it', async () => {
     const { result, printed } = await rehearse('catalogue-mismatch');
-    expect(result).toMatch(/^submitted \(CH-\d+\)$/);
+    expect(result).toMatch(/^submitted \(CH-\d+-\d+\)$/);
     const out = printed.join('\n');
     expect(out).toContain('Found: missing in vinoshipper — SKU MALBEC-2022-750 (Reserve Malbec 2022); no order is stuck on it yet.');
     expect(out).toMatch(/Email to the merchant: “\[cellarhand\] Catalogue check: (SKU problem: MALBEC-2022-750|\d+ new SKU problems)”/);

@@ -1,6 +1,7 @@
 // Money safety on the real stack (dev server, worker, API, the sandboxes over HTTP): the defects of
 // issue 8 that live between the workflow and the real activities, the sandbox or the API. The
 // rest are in test/workflow/money-safety.test.ts (the same numbers).
+import { vinoshipperOrderNumberFor } from '../../domain';
 import type { StackDriver } from '../../sandbox/driver';
 import { driverFor, startStack, type Stack } from '../helpers/stack';
 
@@ -117,6 +118,18 @@ describe('14 · a Vinoshipper webhook reaches its order by id, never through a q
     }
     const events = (await shop.status(order.id)).timeline.slice(before).map((e) => e.event);
     expect(events).not.toContain('vinoshipper_event');
+  }, 60_000);
+
+  test('a number naming the order’s id with another Shopify number reaches the order, which takes it for no news of its own', async () => {
+    const order = await shop.placeOrder({ line_items: [CAB] });
+    await shop.waitForListing(order.id, 'submitted');
+    const stranger = vinoshipperOrderNumberFor(stack.config.orders.vinoshipperOrderPrefix, { orderNumber: 999999, shopifyOrderId: order.id });
+    expect(stranger).not.toBe(order.vinoshipperOrderNumber);
+    expect(await vinoshipperWebhook(stranger, 'CANCELLED')).toEqual({ status: 200, body: { outcome: 'signalled' } });
+    // Signals are handled in order: once the order's own hint is in its timeline, the stranger's was handled before it.
+    expect(await vinoshipperWebhook(order.vinoshipperOrderNumber, 'UPDATED')).toEqual({ status: 200, body: { outcome: 'signalled' } });
+    const view = await shop.waitForOrder(order.id, 'its own hint', (v) => v.timeline.some((e) => e.event === 'vinoshipper_event'));
+    expect(view.timeline.filter((e) => e.event === 'vinoshipper_event').map((e) => e.message)).toEqual([expect.stringMatching(/UPDATED/)]);
   }, 60_000);
 
   test('a webhook sent within 100 ms of the PUT landing in Vinoshipper reaches its order', async () => {

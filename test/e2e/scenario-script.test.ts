@@ -54,8 +54,8 @@ test('product-missing: flagged with its email, corrected in Shopify, submitted',
   expect(out).toContain(`Issue type: product_missing — ${ISSUE_WORDING.product_missing.title}`);
   expect(out).toMatch(new RegExp(`“\\[Action required\\] Order #\\d+: ${escape(ISSUE_WORDING.product_missing.title)}”`));
   expect(out).toContain(ISSUE_WORDING.product_missing.steps[0]);
-  expect(out).toMatch(/Final status: submitted, no open issue, Vinoshipper order CH-\d+\./);
-  expect(out).toMatch(/✓ product-missing ended as expected: submitted \(CH-\d+\), in (\d+\.\d|<0\.1) s\./);
+  expect(out).toMatch(/Final status: submitted, no open issue, Vinoshipper order CH-\d+-\d+\./);
+  expect(out).toMatch(/✓ product-missing ended as expected: submitted \(CH-\d+-\d+\), in (\d+\.\d|<0\.1) s\./);
   // Every step reports its elapsed seconds.
   expect(out.match(/^ {4}\((\d+\.\d|<0\.1) s\)$/gm)?.length).toBe(4);
 }, 90_000);

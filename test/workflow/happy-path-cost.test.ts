@@ -1,12 +1,12 @@
 // The happy path's cost, counted from the history the way issue 11 counts it: from the signal-with-start
-// to `submitted`, one activity (the alias, the PUT and the write-back to Shopify together) and two
+// to `submitted`, one activity (the PUT and the write-back to Shopify together) and two
 // workflow tasks. When Shopify does not answer inside that activity, the workflow's own write-back
 // activity (with its retries) still puts the number on the Shopify order.
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { orderUpdatedSignal, type OrderSnapshot, type SubmitOrderInput, type WriteBackInput } from '../../domain';
+import { orderUpdatedSignal, orderWorkflowId, vinoshipperEventSignal, type OrderSnapshot, type SubmitOrderInput, type WriteBackInput } from '../../domain';
 import { orderSnapshot, updated } from './stub-world';
-import { OrderTestbed, useOrderTestbed, vinoshipperNumber } from './testbed';
+import { OrderTestbed, SHOP, useOrderTestbed, vinoshipperNumber } from './testbed';
 
 jest.setTimeout(60_000);
 
@@ -88,4 +88,50 @@ test("Shopify silent inside the PUT's activity: the workflow's own write-back ta
   const resend = putsFor(order)[1]!;
   expect(resend.writeBackTo).toBeUndefined();
   expect(bed.world.writtenBack.filter((id) => id === order.shopifyOrderId)).toHaveLength(1);
+});
+
+describe("Vinoshipper's webhooks find the order by its number", () => {
+  test('the number carries the Shopify order id: no alias is registered, none released', async () => {
+    const order = orderSnapshot();
+    const handle = await bed.start(order);
+    await bed.waitFor(handle, 'submitted', (v) => v.status === 'submitted');
+    bed.world.ship(vinoshipperNumber(order));
+    await handle.signal(vinoshipperEventSignal, { event: 'TRACKING_NUMBER_ADDED', vinoshipperOrderNumber: vinoshipperNumber(order) });
+    const view = await bed.finished(handle);
+
+    expect(view).toMatchObject({ status: 'fulfilled', vinoshipperOrderNumber: `CH-${order.orderNumber}-${order.shopifyOrderId}` });
+    expect(putsFor(order).map((put) => put.aliasFor)).toEqual([undefined]);
+    expect(bed.world.callsOf('registerVinoshipperOrderAlias')).toEqual([]);
+    expect(bed.world.callsOf('releaseVinoshipperOrderAlias')).toEqual([]);
+  });
+
+  test('an order started before numbers carried the id keeps its number, and its alias until it finishes', async () => {
+    const order = orderSnapshot();
+    const handle = await bed.start(order, {}, { numberedBefore: true });
+    await bed.waitFor(handle, 'submitted', (v) => v.status === 'submitted');
+    const legacyNumber = `CH-${order.orderNumber}`;
+    expect(putsFor(order).map((put) => [put.vinoshipperOrderNumber, put.aliasFor])).toEqual([[legacyNumber, orderWorkflowId(SHOP, order.shopifyOrderId)]]);
+    bed.world.ship(legacyNumber);
+    await handle.signal(vinoshipperEventSignal, { event: 'TRACKING_NUMBER_ADDED', vinoshipperOrderNumber: legacyNumber });
+    const view = await bed.finished(handle);
+
+    expect(view).toMatchObject({ status: 'fulfilled', vinoshipperOrderNumber: legacyNumber });
+    expect(bed.world.callsOf('releaseVinoshipperOrderAlias').map((c) => c.input)).toEqual([{ vinoshipperOrderNumber: legacyNumber }]);
+  });
+
+  test('a hint naming another number is no news for the order: no re-read', async () => {
+    const order = orderSnapshot();
+    const handle = await bed.start(order);
+    await bed.waitFor(handle, 'submitted', (v) => v.status === 'submitted');
+    const reads = () => bed.world.callsOf('fetchVinoshipperOrder').length;
+    const before = reads();
+    await handle.signal(vinoshipperEventSignal, { event: 'CANCELLED', vinoshipperOrderNumber: `CH-1-${order.shopifyOrderId}` });
+    await bed.settle(handle);
+    expect(reads()).toBe(before);
+    expect((await bed.status(handle)).timeline.map((e) => e.event)).not.toContain('vinoshipper_event');
+
+    // The order's own number (or a person's hint, which names none) is news.
+    await handle.signal(vinoshipperEventSignal, { event: 'UPDATED', vinoshipperOrderNumber: vinoshipperNumber(order) });
+    await bed.waitFor(handle, 'the re-read', () => reads() > before);
+  });
 });

@@ -88,7 +88,8 @@ async function ask(handle: WorkflowHandle, request: Request): Promise<OrderReque
     }
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) return { refused: err.cause?.message ?? err.message };
-    if (err instanceof WorkflowNotFoundError) return { refused: err.message }; // the order has finished
+    // The order has finished — also when it finished with the Update in flight ("update <id> not found"), as the API reads it too.
+    if (err instanceof WorkflowNotFoundError) return { refused: `the order has finished (${err.message})` };
     throw err;
   }
 }

@@ -67,7 +67,7 @@ export class StubWorld {
   readonly fulfilments: string[] = [];
   readonly emails = new Map<string, OrderIssueEmailInput>();
   readonly alerts: MerchantAlert[] = [];
-  /** Vinoshipper order number → the order workflow its webhooks reach (the alias workflows, registered by the first PUT's activity). */
+  /** Vinoshipper order number → the order workflow its webhooks reach (the alias workflows of orders numbered without the Shopify id). */
   readonly aliases = new Map<string, string>();
   private readonly faults = new Map<string, Fault[]>();
 

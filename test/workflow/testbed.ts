@@ -17,6 +17,7 @@ import {
   orderUpdatedSignal,
   orderWorkflowId,
   statusQuery,
+  vinoshipperOrderNumberFor,
   type OrderSettings,
   type OrderSnapshot,
   type OrderStatusView,
@@ -105,9 +106,17 @@ export class OrderTestbed {
     };
   }
 
-  /** Starts an order's workflow as the API does (signal-with-start with its snapshot). */
-  async start(snapshot: OrderSnapshot, settings: Partial<OrderSettings> = {}): Promise<WorkflowHandle> {
-    const input: OrderWorkflowInput = { shopDomain: SHOP, snapshot, settings: this.settings(settings) };
+  /**
+   * Starts an order's workflow as the API does (signal-with-start with its snapshot). `numberedBefore`:
+   * as an order started before Vinoshipper numbers carried the Shopify order id (no number scheme).
+   */
+  async start(snapshot: OrderSnapshot, settings: Partial<OrderSettings> = {}, { numberedBefore = false } = {}): Promise<WorkflowHandle> {
+    const input: OrderWorkflowInput = {
+      shopDomain: SHOP,
+      snapshot,
+      settings: this.settings(settings),
+      ...(numberedBefore ? {} : { vinoshipperNumberScheme: 'number-and-id' as const }),
+    };
     this.started.push(orderWorkflowId(SHOP, snapshot.shopifyOrderId));
     return this.env.client.workflow.signalWithStart(ORDER_WORKFLOW_TYPE, {
       workflowId: orderWorkflowId(SHOP, snapshot.shopifyOrderId),
@@ -240,7 +249,7 @@ export function timelineText(view: OrderStatusView): string {
 }
 
 export function vinoshipperNumber(snapshot: OrderSnapshot): string {
-  return `CH-${snapshot.orderNumber}`;
+  return vinoshipperOrderNumberFor('CH-', snapshot);
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   type OrderSettings,
   type OrderSnapshot,
   type OrderWorkflowInput,
+  vinoshipperOrderNumberFor,
 } from '../../domain';
 import { orderActivities, type OrderActivityProxies } from './activities';
 import { failureMessage } from '../failures';
@@ -39,7 +40,14 @@ export class OrderContext {
 
   /** The Vinoshipper order number: the one Vinoshipper confirmed, else the one we will use. */
   get vinoshipperOrderNumber(): string {
-    return this.record.vinoshipperOrderNumber ?? `${this.settings.vinoshipperOrderPrefix}${this.snapshot.orderNumber}`;
+    if (this.record.vinoshipperOrderNumber) return this.record.vinoshipperOrderNumber;
+    const prefix = this.settings.vinoshipperOrderPrefix;
+    return this.numberNamesOrderId ? vinoshipperOrderNumberFor(prefix, this.snapshot) : `${prefix}${this.snapshot.orderNumber}`;
+  }
+
+  /** The number carries the Shopify order id, so webhooks need no alias (OrderWorkflowInput.vinoshipperNumberScheme). */
+  get numberNamesOrderId(): boolean {
+    return this.input.vinoshipperNumberScheme === 'number-and-id';
   }
 
   /**

@@ -42,8 +42,8 @@ export async function submitToVinoshipper(o: OrderContext): Promise<void> {
       vinoshipperOrderNumber,
       dateOfBirthAttribute: o.settings.dateOfBirthAttribute,
       inVinoshipper: record.phase === 'watch',
-      // Until the alias is known to exist, the PUT's activity registers it first (activities/order-alias.ts).
-      ...(record.aliasStarted ? {} : { aliasFor: o.workflowId }),
+      // An order whose number lacks the Shopify order id: until its alias is known to exist, the PUT's activity registers it first.
+      ...(o.numberNamesOrderId || record.aliasStarted ? {} : { aliasFor: o.workflowId }),
       // Until the number is on the Shopify order, the PUT's activity writes it back once Vinoshipper took the order.
       ...(record.writtenBack ? {} : { writeBackTo: snapshot.shopifyOrderId }),
     });
@@ -72,7 +72,8 @@ export async function submitToVinoshipper(o: OrderContext): Promise<void> {
 }
 
 /**
- * The alias (`vinoshipper-order:<shop>:<number>`) lets Vinoshipper's webhooks find the order. It is
+ * Orders numbered before numbers carried the Shopify order id: the alias
+ * (`vinoshipper-order:<shop>:<number>`) lets Vinoshipper's webhooks find the order. It is
  * registered by the first PUT's own activity, before the PUT; a failed registration is tried again
  * with the next PUT, and meanwhile the safety-net looks still run. Released when the order finishes.
  */
