@@ -37,6 +37,11 @@ export class HttpFailure extends Error {
   }
 }
 
+/** The Vinoshipper number cellarhand gives an order the sandbox store placed (its id and its name, "#1001"). */
+export function vinoshipperNumberOfPlaced(prefix: string, placed: { id: string | number; name: string }): string {
+  return vinoshipperOrderNumberFor(prefix, { orderNumber: Number(placed.name.replace('#', '')), shopifyOrderId: String(placed.id) });
+}
+
 export class StackDriver {
   constructor(private readonly opts: DriverOptions & { orderPrefix?: string }) {}
 
@@ -47,11 +52,7 @@ export class StackDriver {
       `${this.opts.sandboxUrl}/sandbox/shopify/orders${webhook ? '' : '?webhook=false'}`,
       order,
     );
-    const vinoshipperOrderNumber = vinoshipperOrderNumberFor(this.opts.orderPrefix ?? 'CH-', {
-      orderNumber: Number(created.name.replace('#', '')),
-      shopifyOrderId: String(created.id),
-    });
-    return { ...created, vinoshipperOrderNumber };
+    return { ...created, vinoshipperOrderNumber: vinoshipperNumberOfPlaced(this.opts.orderPrefix ?? 'CH-', created) };
   }
   updateOrder(id: string, changes: Record<string, unknown>) {
     return this.call('PATCH', `${this.opts.sandboxUrl}/sandbox/shopify/orders/${id}`, changes);

@@ -1,7 +1,8 @@
 // Issue 2 end to end: a signed Shopify webhook in → the order in Vinoshipper → its number written
 // back to Shopify → `submitted` in Temporal, on a real dev server, over HTTP.
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { orderWorkflowId, vinoshipperOrderNumberFor } from '../../domain';
+import { orderWorkflowId } from '../../domain';
+import { vinoshipperNumberOfPlaced } from '../../sandbox/driver';
 import { startStack, type Stack } from '../helpers/stack';
 import { deliverShopifyWebhook, request, waitFor } from '../helpers/http';
 
@@ -21,7 +22,7 @@ async function createShopifyOrder(body: unknown, query = ''): Promise<{ id: stri
 
 test('an order flows from a Shopify webhook into Vinoshipper and is written back', async () => {
   const { id, name } = await createShopifyOrder({ line_items: [{ sku: 'CAB-2021-750', quantity: 2, price: '42.00' }] });
-  const orderNumber = vinoshipperOrderNumberFor('CH-', { orderNumber: Number(name.replace('#', '')), shopifyOrderId: String(id) });
+  const orderNumber = vinoshipperNumberOfPlaced('CH-', { id, name });
 
   const held = await waitFor('the Vinoshipper sandbox to hold the order', async () => {
     const res = await request('GET', `${stack.sandboxUrl}/sandbox/vinoshipper/orders/${orderNumber}`);
@@ -74,7 +75,7 @@ test('the same webhook delivered three times makes one workflow and one Vinoship
   const answers = await Promise.all([1, 2, 3].map(() => deliverShopifyWebhook(stack.apiUrl, delivery)));
   expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
 
-  const orderNumber = vinoshipperOrderNumberFor('CH-', { orderNumber: Number(name.replace('#', '')), shopifyOrderId: String(id) });
+  const orderNumber = vinoshipperNumberOfPlaced('CH-', { id, name });
   await waitFor('status submitted', async () => (await stack.orders.status(id)).status === 'submitted');
   const held = await request('GET', `${stack.sandboxUrl}/sandbox/vinoshipper/orders/${orderNumber}`);
   expect(held.body.submissions).toBe(1);

@@ -1,7 +1,8 @@
 // Issue 9 end to end, on the real stack (dev server, worker, API, sandbox over HTTP): a Dev
 // Dashboard app's client credentials with a token that lasts three seconds, and Shopify ids above
 // 2^53 carried exactly from the webhook body to the workflow id, the ops API and the Shopify calls.
-import { orderWorkflowId, vinoshipperOrderNumberFor } from '../../domain';
+import { orderWorkflowId } from '../../domain';
+import { vinoshipperNumberOfPlaced } from '../../sandbox/driver';
 import { startStack, type Stack } from '../helpers/stack';
 import { request, waitFor } from '../helpers/http';
 
@@ -69,10 +70,7 @@ test('18-digit order and line-item ids: webhook accepted, exact id in the workfl
   const workflowId = orderWorkflowId(stack.config.shopify.shopDomain, orderId);
   expect(await stack.env.client.workflow.getHandle(workflowId).describe()).toMatchObject({ workflowId, status: { name: 'RUNNING' } });
 
-  const orderNumber = vinoshipperOrderNumberFor(stack.config.orders.vinoshipperOrderPrefix, {
-    orderNumber: Number(name.replace('#', '')),
-    shopifyOrderId: orderId,
-  });
+  const orderNumber = vinoshipperNumberOfPlaced(stack.config.orders.vinoshipperOrderPrefix, { id: orderId, name });
   const held = await request('GET', `${stack.sandboxUrl}/sandbox/vinoshipper/orders/${orderNumber}`);
   expect(held.status).toBe(200);
 

@@ -4,8 +4,7 @@ import { createServer, type Server } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { createApp } from '../../api/app';
-import { vinoshipperOrderNumberFor } from '../../domain';
-import type { StackDriver } from '../../sandbox/driver';
+import { vinoshipperNumberOfPlaced, type StackDriver } from '../../sandbox/driver';
 import { createDataConverter } from '../../temporal/data-converter';
 import { OrderWorkflows } from '../../temporal/order-workflows';
 import { driverFor, startStack, type Stack } from '../helpers/stack';
@@ -27,7 +26,7 @@ afterAll(async () => {
 
 /** An order stored in the sandbox store without any delivery; returns its REST payload. */
 function vinoshipperNumberOf(order: { id: string; name: string }): string {
-  return vinoshipperOrderNumberFor(stack.config.orders.vinoshipperOrderPrefix, { orderNumber: Number(order.name.slice(1)), shopifyOrderId: order.id });
+  return vinoshipperNumberOfPlaced(stack.config.orders.vinoshipperOrderPrefix, order);
 }
 
 async function quietOrder(): Promise<{ id: string; name: string; payload: any }> {

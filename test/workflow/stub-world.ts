@@ -67,8 +67,6 @@ export class StubWorld {
   readonly fulfilments: string[] = [];
   readonly emails = new Map<string, OrderIssueEmailInput>();
   readonly alerts: MerchantAlert[] = [];
-  /** Vinoshipper order number → the order workflow its webhooks reach (the alias workflows of orders numbered without the Shopify id). */
-  readonly aliases = new Map<string, string>();
   private readonly faults = new Map<string, Fault[]>();
 
   /** The next `count` calls of `activity` fail this way (each retry attempt is a call). */
@@ -118,9 +116,8 @@ export class StubWorld {
       };
     };
     return {
-      // Like the real activity: the alias first (when asked for), then the PUT.
+      // Like the real activity: the alias registered first (when asked for; the call's input records it), then the PUT.
       submitOrderToVinoshipper: wrap('submitOrderToVinoshipper', 'vinoshipper', (i: SubmitOrderInput) => {
-        if (i.aliasFor) this.aliases.set(i.vinoshipperOrderNumber, i.aliasFor);
         const result = { ...this.put(i), ...(i.aliasFor ? { aliasRegistered: true } : {}) };
         // Like the real activity: after an accepted PUT, the write-back when asked for; its failure is an answer, not an error.
         if (result.kind !== 'submitted' || !i.writeBackTo) return result;
@@ -140,12 +137,9 @@ export class StubWorld {
       queueMerchantAlert: wrap('queueMerchantAlert', 'email', (a: MerchantAlert) => {
         if (!this.alerts.some((x) => x.key === a.key)) this.alerts.push(a);
       }),
-      registerVinoshipperOrderAlias: wrap('registerVinoshipperOrderAlias', 'temporal', (i: { vinoshipperOrderNumber: string; orderWorkflowId: string }) => {
-        this.aliases.set(i.vinoshipperOrderNumber, i.orderWorkflowId);
-      }),
-      releaseVinoshipperOrderAlias: wrap('releaseVinoshipperOrderAlias', 'temporal', (i: { vinoshipperOrderNumber: string }) => {
-        this.aliases.delete(i.vinoshipperOrderNumber);
-      }),
+      // The aliases of orders numbered without the Shopify id: nothing to keep, the calls are recorded.
+      registerVinoshipperOrderAlias: wrap('registerVinoshipperOrderAlias', 'temporal', () => undefined),
+      releaseVinoshipperOrderAlias: wrap('releaseVinoshipperOrderAlias', 'temporal', () => undefined),
       // Only for running these tests against the workflow before the catalogue check became advisory.
       checkVinoshipperCatalog: async () => ({ ok: true as const }),
     };

@@ -11,7 +11,7 @@
 // (GET /sandbox/vinoshipper/arrivals) over the whole window. The peak is the most calls that arrived
 // within any one second; the highest rate over any 10 s is reported beside it.
 import { loadConfig } from '../../../config';
-import { vinoshipperOrderNumberFor } from '../../../domain';
+import { vinoshipperNumberOfPlaced } from '../../../sandbox/driver';
 import { OrderWorkflows } from '../../../temporal/order-workflows';
 import { restingRss, startStack, stopStack, waitForCount } from '../processes';
 import { addProduct, BENCH_SKUS, call, handOver, placeOrders, type SignedOrder } from '../shop';
@@ -104,7 +104,7 @@ export async function runOpen(ctx: PartContext): Promise<OpenResult> {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
-          identifier: vinoshipperOrderNumberFor(prefix, { orderNumber: Number(order.name.replace('#', '')), shopifyOrderId: order.id }),
+          identifier: vinoshipperNumberOfPlaced(prefix, order),
           subject: 'ORDER',
           event: 'UPDATED',
         }),
