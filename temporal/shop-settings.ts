@@ -5,63 +5,12 @@
 // every few seconds would otherwise wait for a `describe` before its own hand-over.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { SHOP_SETTINGS_WORKFLOW_TYPE, setSyncEnabledUpdate, shopSettingsWorkflowId, type ShopSettingsInput, type ShopSettingsState } from '../domain';
+import { RecentRead } from './recent-read';
 
 /** How long a read of the settings is used as it is: a switch flipped elsewhere reaches new orders within about this. */
 const FRESH_MS = 5_000;
 /** Past this, callers wait for a new read rather than use the last (e.g. Temporal was unreachable meanwhile). */
 const STALE_LIMIT_MS = 60_000;
-
-/**
- * One value read now and then: fresh reads are used as they are; a read past `freshMs` (but within
- * `staleLimitMs`) is used at once while a new read runs behind it; older, or none yet, callers wait
- * for the new read. Callers at the same moment share one read; a failed read is not kept.
- */
-export class RecentRead<T> {
-  private last: { value: T; at: number } | null = null;
-  private reading: Promise<T> | null = null;
-
-  constructor(
-    private readonly readValue: () => Promise<T>,
-    private readonly opts: { freshMs: number; staleLimitMs: number; now?: () => number },
-  ) {}
-
-  private now(): number {
-    return this.opts.now?.() ?? Date.now();
-  }
-
-  get(): Promise<T> {
-    const last = this.last;
-    const age = last ? this.now() - last.at : Infinity;
-    if (last && age < this.opts.freshMs) return Promise.resolve(last.value);
-    const reading = this.reading ?? this.readAgain();
-    if (last && age < this.opts.staleLimitMs) {
-      reading.catch(() => {}); // a failed read behind a served value: the next caller tries again
-      return Promise.resolve(last.value);
-    }
-    return reading;
-  }
-
-  /** A value known to be current (e.g. the answer of a change just made). */
-  set(value: T): void {
-    this.last = { value, at: this.now() };
-  }
-
-  private readAgain(): Promise<T> {
-    const startedAt = this.now();
-    const reading = (async () => {
-      try {
-        const value = await this.readValue();
-        // Not over a value set after this read began (a change's own answer is newer).
-        if (!this.last || this.last.at <= startedAt) this.last = { value, at: startedAt };
-        return value;
-      } finally {
-        this.reading = null;
-      }
-    })();
-    this.reading = reading;
-    return reading;
-  }
-}
 
 export class ShopSettings {
   private readonly settings = new RecentRead(async () => (await this.read()) ?? this.ensure(), { freshMs: FRESH_MS, staleLimitMs: STALE_LIMIT_MS });

@@ -1,6 +1,6 @@
-// The shop settings' cache (temporal/shop-settings.ts RecentRead): a webhook never waits for a
+// The shop settings' cache (temporal/recent-read.ts, used by temporal/shop-settings.ts): a webhook never waits for a
 // settings read while a recent one is at hand, and a change made here is seen at once.
-import { RecentRead } from '../../temporal/shop-settings';
+import { RecentRead } from '../../temporal/recent-read';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -33,10 +33,14 @@ describe('RecentRead', () => {
   beforeEach(() => {
     clock = 1_000;
   });
+  /** A cache nobody has read yet: fresh 5 s, stale limit 60 s. */
+  function unread() {
+    const r = reader();
+    return { r, cache: new RecentRead(r.read, { freshMs: 5_000, staleLimitMs: 60_000, now }) };
+  }
   /** A cache whose first read answered `value`. */
   async function readOnce(value: string) {
-    const r = reader();
-    const cache = new RecentRead(r.read, { freshMs: 5_000, staleLimitMs: 60_000, now });
+    const { r, cache } = unread();
     const first = cache.get();
     r.pending[0].resolve(value);
     await first;
@@ -44,8 +48,7 @@ describe('RecentRead', () => {
   }
 
   test('the first callers wait for one shared read; a fresh value is used without reading', async () => {
-    const r = reader();
-    const cache = new RecentRead(r.read, { freshMs: 5_000, staleLimitMs: 60_000, now });
+    const { r, cache } = unread();
     const a = cache.get();
     const b = cache.get();
     expect(r.pending).toHaveLength(1);
@@ -82,8 +85,7 @@ describe('RecentRead', () => {
   });
 
   test('a failed read is not kept: behind a served value it is retried by the next caller; with none, the caller sees the error', async () => {
-    const r = reader();
-    const cache = new RecentRead(r.read, { freshMs: 5_000, staleLimitMs: 60_000, now });
+    const { r, cache } = unread();
     const first = cache.get();
     r.pending[0].reject(new Error('Temporal unreachable'));
     await expect(first).rejects.toThrow('Temporal unreachable');
