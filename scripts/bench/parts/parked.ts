@@ -11,7 +11,7 @@
 import type { Client } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
-import { retrySignal } from '../../../domain';
+import { retrySignal, statusQuery } from '../../../domain';
 import { OrderWorkflows } from '../../../temporal/order-workflows';
 import { cpuWindow, restingRss, rssOf, sampler, stackPids, startStack, stopStack, waitForCount, type CpuShares } from '../processes';
 import { addProduct, handOver, MISSING_SKU, placeOrders } from '../shop';
@@ -36,8 +36,18 @@ export interface ParkedResult {
   submitted: number;
   perOrder: LatencySummary;
   workerRssResumePeak: number;
+  /** Orders visibility did not count submitted when the wait ended (at most 10): where each stands, read from the workflow. */
+  notResumed: NotResumed[];
   /** While they resumed. */
   cpu: CpuShares;
+}
+
+export interface NotResumed {
+  workflowId: string;
+  status: string;
+  issue: string | null;
+  /** Its last timeline entries, oldest first. */
+  lastEvents: string[];
 }
 
 const IN_FLIGHT = 50;
@@ -106,6 +116,8 @@ export async function runParked(ctx: PartContext): Promise<ParkedResult> {
     });
     const workerRssResumePeak = resumeRss.stop().peak;
     const cpuShares = cpu.stop();
+    const notResumed = resumed.count < n ? await whereTheOthersStand(client) : [];
+    for (const order of notResumed) ctx.log(`parked: not resumed: ${JSON.stringify(order)}`);
     ctx.log(`parked: reading ${n} histories for per-order times`);
     const perOrderMs: number[] = [];
     let lastSubmittedAt = NaN;
@@ -129,6 +141,7 @@ export async function runParked(ctx: PartContext): Promise<ParkedResult> {
       submitted: resumed.count,
       perOrder: summarize(perOrderMs),
       workerRssResumePeak,
+      notResumed,
       cpu: cpuShares,
     };
     ctx.log(`parked: ${resumed.count}/${n} submitted again; last ${(result.lastSubmittedMs / 1000).toFixed(1)} s after the first correction`);
@@ -163,4 +176,24 @@ async function retryToSubmitted(client: Client, workflowId: string): Promise<{ r
     nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
   } while (nextPageToken);
   return null;
+}
+
+/** The orders not (yet) counted submitted, read while the stack still runs: a slow one and a stuck one look different here. */
+async function whereTheOthersStand(client: Client): Promise<NotResumed[]> {
+  const found: NotResumed[] = [];
+  for await (const execution of client.workflow.list({ query: `${ORDER_QUERY} AND OrderStatus!="submitted"` })) {
+    if (found.length >= 10) break;
+    try {
+      const view = await client.workflow.getHandle(execution.workflowId).query(statusQuery);
+      found.push({
+        workflowId: execution.workflowId,
+        status: view.status,
+        issue: view.issue ? `${view.issue.type}: ${view.issue.details}` : null,
+        lastEvents: view.timeline.slice(-6).map((e) => `${e.at} ${e.event}: ${e.message}`),
+      });
+    } catch (err) {
+      found.push({ workflowId: execution.workflowId, status: `(${execution.status.name})`, issue: null, lastEvents: [String(err)] });
+    }
+  }
+  return found;
 }
