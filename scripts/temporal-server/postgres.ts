@@ -17,7 +17,7 @@ import path from 'node:path';
 import { findOnPath, isExecutable, isFile, readText, run, withLock } from '../lib/install-helpers';
 import type { ProcessSpec } from '../lib/process-spec';
 
-/** Temporal's SQL plugin `postgres12` needs PostgreSQL 12 or newer. */
+/** Temporal's SQL plugins `postgres12` and `postgres12_pgx` need PostgreSQL 12 or newer. */
 export const MIN_POSTGRES_MAJOR = 12;
 
 /** The credentials of the private cluster: the same as docker-compose.yml's (it is reachable from 127.0.0.1 only). */
