@@ -136,10 +136,14 @@ export class LocalStack {
     return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
   }
 
+  /** The stack's environment with the worker's heap limits, as `npm start` and the Docker image cap a worker's heap. */
+  get workerEnv(): Record<string, string> {
+    return { ...this.env, ...workerProcessEnv({ ...process.env, ...this.env }) };
+  }
+
   async startPart(part: NodePart): Promise<void> {
     // `node --import tsx` rather than the tsx binary: one process per part, so its pid and RSS are the part's own.
-    // The worker's heap is capped as `npm start` and the Docker image cap it.
-    const env = part === 'worker' ? { ...this.env, ...workerProcessEnv({ ...process.env, ...this.env }) } : this.env;
+    const env = part === 'worker' ? this.workerEnv : this.env;
     this.launch(part, { command: process.execPath, args: this.opts.nodeArgs?.[part] ?? ['--import', 'tsx', ENTRY[part]], env });
     await this.waitUntilReady(part);
   }

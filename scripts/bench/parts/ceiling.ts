@@ -6,7 +6,6 @@ import type { LocalStack } from '../../lib/local-stack';
 import { CEILING_TASK_QUEUE, CEILING_WORKFLOW_TYPE } from '../ceiling-workflows';
 import { cpuWindow, NodeProcess, rssOf, sampler, temporalPids, waitForCount, waitForPoller, type CpuShares } from '../processes';
 import { inPool } from '../stats';
-import { workerProcessEnv } from '../../../worker/memory';
 import type { PartContext } from './context';
 
 export interface CeilingResult {
@@ -29,9 +28,8 @@ export async function runCeiling(ctx: PartContext, stack: LocalStack): Promise<C
   const { ceilingN: n } = ctx.options;
   const client = await stack.client();
   const args = ctx.choice.runtime === 'built' ? [ctx.built.ceilingWorker] : ['--import', 'tsx', 'scripts/bench/ceiling-worker.ts'];
-  // With the worker's heap limits (NODE_OPTIONS, MALLOC_ARENA_MAX), as LocalStack starts cellarhand's worker.
-  const env = { ...stack.env, ...workerProcessEnv({ ...process.env, ...stack.env }), BENCH_TASK_QUEUE: CEILING_TASK_QUEUE };
-  const worker = NodeProcess.start('ceiling worker', args, env);
+  // With the heap limits cellarhand's worker runs under.
+  const worker = NodeProcess.start('ceiling worker', args, { ...stack.workerEnv, BENCH_TASK_QUEUE: CEILING_TASK_QUEUE });
   try {
     await waitForPoller(client, CEILING_TASK_QUEUE, worker.launchedAt);
     ctx.log(`ceiling: starting ${n} trivial workflows`);

@@ -36,7 +36,7 @@ export interface ParkedResult {
   submitted: number;
   perOrder: LatencySummary;
   workerRssResumePeak: number;
-  /** Orders visibility did not count submitted when the wait ended (at most 10): where each stands, read from the workflow. */
+  /** Orders visibility did not count submitted when the wait ended (at most NOT_RESUMED_SHOWN): where each stands, read from the workflow. */
   notResumed: NotResumed[];
   /** While they resumed. */
   cpu: CpuShares;
@@ -50,6 +50,8 @@ export interface NotResumed {
   lastEvents: string[];
 }
 
+/** How many of the orders that did not resume are read back and shown. */
+const NOT_RESUMED_SHOWN = 10;
 const IN_FLIGHT = 50;
 const HISTORY_READS_IN_FLIGHT = 20;
 
@@ -182,7 +184,7 @@ async function retryToSubmitted(client: Client, workflowId: string): Promise<{ r
 async function whereTheOthersStand(client: Client): Promise<NotResumed[]> {
   const found: NotResumed[] = [];
   for await (const execution of client.workflow.list({ query: `${ORDER_QUERY} AND OrderStatus!="submitted"` })) {
-    if (found.length >= 10) break;
+    if (found.length >= NOT_RESUMED_SHOWN) break;
     try {
       const view = await client.workflow.getHandle(execution.workflowId).query(statusQuery);
       found.push({
