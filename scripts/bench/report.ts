@@ -514,5 +514,10 @@ function overloadEarlier(ack: AckResult): string {
 /** Where the orders that did not resume stood, as the workflows told it (older results have none). */
 function notResumedSentence(orders: NotResumed[] | undefined): string {
   if (!orders?.length) return '';
-  return ` Where the first of the others stood: ${orders.map((o) => `${o.workflowId} ${o.status}${o.issue ? ` (${o.issue})` : ''}`).join('; ')}.`;
+  const stand = (o: NotResumed): string => {
+    const why = [o.issue, o.pendingWorkflowTask && `workflow task ${o.pendingWorkflowTask}`, o.historyTail?.at(-1) && `last event ${o.historyTail.at(-1)}`];
+    const known = why.filter(Boolean);
+    return `${o.workflowId} ${o.status}${known.length ? ` (${known.join('; ')})` : ''}${o.historyFile ? `, history in \`${o.historyFile}\`` : ''}`;
+  };
+  return ` Where the first of the others stood: ${orders.map(stand).join('; ')}.`;
 }

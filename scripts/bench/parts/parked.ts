@@ -8,17 +8,23 @@
 // here with the Temporal client, 50 in flight). Measured: from the first retry until visibility
 // counts all N submitted, and per order, from its retry signal to its OrderStatus=submitted
 // upsert, both server timestamps read from its history (millisecond resolution).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { retrySignal, statusQuery } from '../../../domain';
 import { OrderWorkflows } from '../../../temporal/order-workflows';
-import { cpuWindow, restingRss, rssOf, sampler, stackPids, startStack, stopStack, waitForCount, type CpuShares } from '../processes';
+import { historyToJSON } from '../../../test/helpers/history-json';
+import { projectRoot } from '../../temporal-binaries';
+import { cpuWindow, restingRss, rssOf, sampler, stackPids, startStack, stopStack, waitForCount, workerWarningsAbout, type CpuShares } from '../processes';
 import { addProduct, handOver, MISSING_SKU, placeOrders } from '../shop';
 import { inPool, summarize, type LatencySummary } from '../stats';
 import { ORDER_QUERY, type PartContext } from './context';
 
 const EventType = temporal.api.enums.v1.EventType;
+const PendingWorkflowTaskState = temporal.api.enums.v1.PendingWorkflowTaskState;
+const WorkflowTaskFailedCause = temporal.api.enums.v1.WorkflowTaskFailedCause;
 
 export interface ParkedResult {
   n: number;
@@ -46,8 +52,16 @@ export interface NotResumed {
   workflowId: string;
   status: string;
   issue: string | null;
-  /** Its last timeline entries, oldest first. */
+  /** Its last timeline entries, oldest first (or why the query failed). */
   lastEvents: string[];
+  /** From describe: the workflow task waiting or running (state and attempt), and the activities. */
+  pendingWorkflowTask?: string | null;
+  pendingActivities?: string[];
+  /** Its last history events, oldest first; the whole history is written to historyFile. */
+  historyTail?: string[];
+  historyFile?: string;
+  /** The worker's warnings and errors that name it. */
+  workerWarnings?: string[];
 }
 
 /** How many of the orders that did not resume are read back and shown. */
@@ -180,22 +194,60 @@ async function retryToSubmitted(client: Client, workflowId: string): Promise<{ r
   return null;
 }
 
-/** The orders not (yet) counted submitted, read while the stack still runs: a slow one and a stuck one look different here. */
+/**
+ * The orders not (yet) counted submitted, read while the stack still runs: a slow one and a stuck
+ * one look different here. The query answers where the order stands; the history and the pending
+ * workflow task say why a workflow cannot answer (a workflow task that keeps failing, e.g. on
+ * replay); the whole history is kept in .cellarhand/bench/stuck/ to replay it in a test.
+ */
 async function whereTheOthersStand(client: Client): Promise<NotResumed[]> {
   const found: NotResumed[] = [];
   for await (const execution of client.workflow.list({ query: `${ORDER_QUERY} AND OrderStatus!="submitted"` })) {
     if (found.length >= NOT_RESUMED_SHOWN) break;
+    const handle = client.workflow.getHandle(execution.workflowId);
+    const order: NotResumed = { workflowId: execution.workflowId, status: `(${execution.status.name})`, issue: null, lastEvents: [] };
     try {
-      const view = await client.workflow.getHandle(execution.workflowId).query(statusQuery);
-      found.push({
-        workflowId: execution.workflowId,
-        status: view.status,
-        issue: view.issue ? `${view.issue.type}: ${view.issue.details}` : null,
-        lastEvents: view.timeline.slice(-6).map((e) => `${e.at} ${e.event}: ${e.message}`),
-      });
+      const view = await handle.query(statusQuery);
+      order.status = view.status;
+      order.issue = view.issue ? `${view.issue.type}: ${view.issue.details}` : null;
+      order.lastEvents = view.timeline.slice(-6).map((e) => `${e.at} ${e.event}: ${e.message}`);
     } catch (err) {
-      found.push({ workflowId: execution.workflowId, status: `(${execution.status.name})`, issue: null, lastEvents: [String(err)] });
+      order.lastEvents = [errorChain(err)];
     }
+    try {
+      const { raw } = await handle.describe();
+      const task = raw.pendingWorkflowTask;
+      order.pendingWorkflowTask = task ? `${PendingWorkflowTaskState[task.state ?? 0]} attempt ${task.attempt}` : null;
+      order.pendingActivities = (raw.pendingActivities ?? []).map(
+        (a) => `${a.activityType?.name} attempt ${a.attempt}${a.lastFailure?.message ? `: ${a.lastFailure.message}` : ''}`,
+      );
+      const history = await handle.fetchHistory();
+      const events = history.events ?? [];
+      order.historyTail = events.slice(-8).map(describeEvent);
+      const file = path.join(projectRoot(), '.cellarhand', 'bench', 'stuck', `${execution.workflowId.replace(/[^\w.-]+/g, '_')}.json`);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, `${historyToJSON(history)}\n`);
+      order.historyFile = path.relative(projectRoot(), file);
+    } catch (err) {
+      order.historyTail = [`(history not read: ${errorChain(err)})`];
+    }
+    order.workerWarnings = workerWarningsAbout(execution.workflowId);
+    found.push(order);
   }
   return found;
+}
+
+/** An event as one line: its type, and for a failed workflow task or activity the failure. */
+function describeEvent(event: temporal.api.history.v1.IHistoryEvent): string {
+  const type = EventType[event.eventType ?? 0]?.replace(/^EVENT_TYPE_/, '') ?? String(event.eventType);
+  const failure = event.workflowTaskFailedEventAttributes?.failure ?? event.activityTaskFailedEventAttributes?.failure;
+  const cause = event.workflowTaskFailedEventAttributes?.cause;
+  return `${event.eventId} ${type}${cause ? ` (${WorkflowTaskFailedCause[cause]})` : ''}${failure?.message ? `: ${failure.message}` : ''}`;
+}
+
+/** An error and its causes in one line (a ServiceError's own message says little: the gRPC cause says why). */
+function errorChain(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err; e instanceof Error && parts.length < 4; e = e.cause) parts.push(`${e.name}: ${e.message}`);
+  return parts.length ? parts.join(' ← ') : String(err);
 }
