@@ -25,19 +25,18 @@ export interface StackChoice {
 
 /** The last lines each process printed, shown when something fails. */
 const recent = new Map<string, string[]>();
+/** Every warning or error line the stack's worker printed (bounded), to explain an order that did not get where it should. */
+const workerWarnings: string[] = [];
+const WORKER_WARNINGS_KEPT = 2000;
 function remember(name: string, line: string): void {
   const lines = recent.get(name) ?? [];
   lines.push(line);
   if (lines.length > 40) lines.shift();
   recent.set(name, lines);
-}
-/** Every warning or error line the worker printed (bounded), to explain an order that did not get where it should. */
-const workerWarnings: string[] = [];
-const WORKER_WARNINGS_KEPT = 2000;
-function rememberWarning(part: string, line: string): void {
-  if (part !== 'worker' || !/"level":"(warn|error)"/.test(line)) return;
-  workerWarnings.push(line);
-  if (workerWarnings.length > WORKER_WARNINGS_KEPT) workerWarnings.shift();
+  if (name === 'worker' && /"level":"(warn|error)"/.test(line)) {
+    workerWarnings.push(line);
+    if (workerWarnings.length > WORKER_WARNINGS_KEPT) workerWarnings.shift();
+  }
 }
 /** The worker's warnings and errors that name `text` (a workflow id), at most `max`, newest last. */
 export function workerWarningsAbout(text: string, max = 5): string[] {
@@ -74,10 +73,7 @@ export async function startStack(choice: StackChoice, built: Built, env: Record<
       choice.runtime === 'built'
         ? { worker: [...choice.workerNodeOptions, built.worker], api: [built.api] }
         : { worker: [...choice.workerNodeOptions, '--import', 'tsx', 'worker/main.ts'], api: ['--import', 'tsx', 'api/main.ts'] },
-    log: (part: PartName, line: string) => {
-      remember(part, line);
-      rememberWarning(part, line);
-    },
+    log: (part: PartName, line: string) => remember(part, line),
   });
   liveStacks.add(stack);
   return stack;

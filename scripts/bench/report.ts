@@ -515,8 +515,8 @@ function overloadEarlier(ack: AckResult): string {
 function notResumedSentence(orders: NotResumed[] | undefined): string {
   if (!orders?.length) return '';
   const stand = (o: NotResumed): string => {
-    const why = [o.issue, o.pendingWorkflowTask && `workflow task ${o.pendingWorkflowTask}`, o.historyTail?.at(-1) && `last event ${o.historyTail.at(-1)}`];
-    const known = why.filter(Boolean);
+    const lastEvent = o.historyTail?.at(-1);
+    const known = [o.issue, o.pendingWorkflowTask && `workflow task ${o.pendingWorkflowTask}`, lastEvent && `last event ${lastEvent}`].filter(Boolean);
     return `${o.workflowId} ${o.status}${known.length ? ` (${known.join('; ')})` : ''}${o.historyFile ? `, history in \`${o.historyFile}\`` : ''}`;
   };
   return ` Where the first of the others stood: ${orders.map(stand).join('; ')}.`;

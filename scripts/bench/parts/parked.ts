@@ -222,12 +222,8 @@ async function whereTheOthersStand(client: Client): Promise<NotResumed[]> {
         (a) => `${a.activityType?.name} attempt ${a.attempt}${a.lastFailure?.message ? `: ${a.lastFailure.message}` : ''}`,
       );
       const history = await handle.fetchHistory();
-      const events = history.events ?? [];
-      order.historyTail = events.slice(-8).map(describeEvent);
-      const file = path.join(projectRoot(), '.cellarhand', 'bench', 'stuck', `${execution.workflowId.replace(/[^\w.-]+/g, '_')}.json`);
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, `${historyToJSON(history)}\n`);
-      order.historyFile = path.relative(projectRoot(), file);
+      order.historyTail = (history.events ?? []).slice(-8).map(describeEvent);
+      order.historyFile = keepHistory(execution.workflowId, history);
     } catch (err) {
       order.historyTail = [`(history not read: ${errorChain(err)})`];
     }
@@ -235,6 +231,14 @@ async function whereTheOthersStand(client: Client): Promise<NotResumed[]> {
     found.push(order);
   }
   return found;
+}
+
+/** Writes the whole history to .cellarhand/bench/stuck/ (the format test/helpers/history-json reads back); its path from the project root. */
+function keepHistory(workflowId: string, history: temporal.api.history.v1.IHistory): string {
+  const file = path.join(projectRoot(), '.cellarhand', 'bench', 'stuck', `${workflowId.replace(/[^\w.-]+/g, '_')}.json`);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${historyToJSON(history)}\n`);
+  return path.relative(projectRoot(), file);
 }
 
 /** An event as one line: its type, and for a failed workflow task or activity the failure. */
