@@ -37,6 +37,14 @@ export class ConsoleFeed {
     return this.list({ status: 'needs_attention', running: true, limit: INBOX_LIMIT });
   }
 
+  /**
+   * Running orders whose workflow Temporal reports failing (WORKFLOW_TASK_PROBLEMS); null when this
+   * server cannot say (older than 1.28: the search attribute is unknown to it), so the inbox still shows.
+   */
+  workflowsFailing(): Promise<OrderListing[] | null> {
+    return this.list({ running: true, workflowTaskFailing: true, limit: INBOX_LIMIT }).catch(() => null);
+  }
+
   /** Keyed by the filter: callers pass a bounded set (the statuses), never free text. */
   list(filter: OrderListFilter): Promise<OrderListing[]> {
     return this.cached(`list:${JSON.stringify(filter)}`, LISTING_MS, () => this.orders.list(filter));

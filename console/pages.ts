@@ -39,10 +39,11 @@ export function pageRoutes(config: Config, orders: OrderWorkflows, feed: Console
 
   async function inbox(req: Request): Promise<InboxView> {
     const { status, q } = parse(inboxQuery, req.query, 'query');
-    const [settings, stuck, catalog] = await Promise.all([orders.settingsView(), feed.needsAttention(), feed.catalog()]);
+    const [settings, stuck, failing, catalog] = await Promise.all([orders.settingsView(), feed.needsAttention(), feed.workflowsFailing(), feed.catalog()]);
     const skippedWaiting = settings.syncEnabled ? 0 : await feed.skippedWaiting();
     const counts = { needsAttention: stuck.length, skippedWaiting };
-    const base = { status, counts, settings, catalog: { ...catalog, stuckBySku: stuckBySku(stuck) } };
+    const workflowsFailing = failing && failing.map((order) => ({ order, webUi: orderLinks(config, order).webUi }));
+    const base = { status, counts, settings, workflowsFailing, catalog: { ...catalog, stuckBySku: stuckBySku(stuck) } };
     if (q !== undefined) {
       if (!ORDER_SEARCH.test(q)) throw new HttpError(400, `“${q}” is not an order name or number: search like #1036 or 1036`);
       const found = await orders.list({ search: q, limit: 20 });
@@ -82,8 +83,20 @@ export function pageRoutes(config: Config, orders: OrderWorkflows, feed: Console
       };
     } catch (err) {
       if (err instanceof UnknownOrderError) throw new HttpError(404, `cellarhand knows no order ${id}`);
-      throw err;
+      throw (await workflowFailing(id)) ?? err;
     }
+  }
+
+  /** Why an order cannot answer, when its workflow task keeps failing (the inbox lists it too): a page that says so, not a bare error. */
+  async function workflowFailing(id: string): Promise<HttpError | null> {
+    const description = await orders.describe(id).catch(() => null);
+    const task = description?.raw.pendingWorkflowTask;
+    if (!description || !task || (task.attempt ?? 1) < 2) return null;
+    const { webUi } = orderLinks(config, { shopifyOrderId: id, vinoshipperOrderNumber: null, workflowId: description.workflowId });
+    return new HttpError(
+      503,
+      `cellarhand cannot run order ${id} now: its workflow has failed ${task.attempt} times in a row in Temporal. A developer is needed: the Temporal Web UI shows the failure at ${webUi}. Nothing is lost meanwhile: once the workflow runs again, the order carries on.`,
+    );
   }
 
   router.get('/console/orders/:id', async (req, res) => {

@@ -1,5 +1,5 @@
 // The worker's gauges about orders, refreshed from Temporal every ORDER_METRICS_INTERVAL: open
-// orders by status and by issue type (visibility counts), the age of the oldest open issue (the
+// orders by status and by issue type, and those whose workflow fails (visibility counts), the age of the oldest open issue (the
 // `status` query of each order that needs attention), and when reconciliation last completed.
 //
 // Server 1.32 counts with GROUP BY ExecutionStatus only (its `countGroupByExecutionStatus`
@@ -9,6 +9,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { ISSUE_TYPES, ORDER_STATUSES, ORDER_WORKFLOW_TYPE, statusQuery } from '../domain';
+import { orderListQuery } from '../temporal/order-workflows';
 import { reconciliationHistory } from '../temporal/reconciliation-runs';
 
 /** Orders that need attention whose issue age is read per refresh; beyond it the gauge is a lower bound. */
@@ -48,6 +49,11 @@ export function orderMetrics({ registry, client, config, logger }: OrderMetricsO
     help: `Age of the oldest open issue among running orders in needs_attention (0 when none; at most ${MAX_ISSUES_READ} orders are read)`,
     registers,
   });
+  const workflowsFailing = new Gauge({
+    name: 'cellarhand_orders_workflow_failing',
+    help: 'Running orders whose workflow task Temporal reports failing or timing out (TemporalReportedProblems); absent when the server cannot say',
+    registers,
+  });
   const reconciliationLastCompleted = new Gauge({
     name: 'cellarhand_reconciliation_last_completed_timestamp_seconds',
     help: 'Start time of the newest completed reconciliation run (the schedule creation time until one completes; 0 when neither exists)',
@@ -73,6 +79,10 @@ export function orderMetrics({ registry, client, config, logger }: OrderMetricsO
     const byStatus = await mapLimit(ORDER_STATUSES, (status) => count(`${orders} AND OrderStatus="${status}"`));
     const byIssue = await mapLimit(ISSUE_TYPES, (type) => count(`${needsAttention} AND IssueType="${type}"`));
     ORDER_STATUSES.forEach((status, i) => openOrders.set({ status }, byStatus[i]));
+    // Its own count: a server older than 1.28 rejects the attribute, and the other gauges still refresh.
+    const failing = await count(orderListQuery(config.shopify.shopDomain, { running: true, workflowTaskFailing: true })).catch(() => null);
+    if (failing === null) workflowsFailing.reset();
+    else workflowsFailing.set(failing);
     ISSUE_TYPES.forEach((type, i) => openIssues.set({ issue_type: type }, byIssue[i]));
   }
 

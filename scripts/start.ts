@@ -23,7 +23,16 @@ import { projectRoot, temporalCli } from './temporal-binaries';
 import { workerProcessEnv } from '../worker/memory';
 import { temporalServerBinaries, temporalUiServer } from './temporal-server/binaries';
 import { PostgresCluster, postgresBinaries } from './temporal-server/postgres';
-import { DYNAMIC_CONFIG_FILE, portBlock, prepareNamespace, SERVER_PORT_KEYS, serverSpec, setupSchema, uiSpec } from './temporal-server/server';
+import {
+  devServerDynamicConfigArgs,
+  DYNAMIC_CONFIG_FILE,
+  portBlock,
+  prepareNamespace,
+  SERVER_PORT_KEYS,
+  serverSpec,
+  setupSchema,
+  uiSpec,
+} from './temporal-server/server';
 
 const ROOT = projectRoot();
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -170,6 +179,7 @@ async function startDevServer(config: Config, port: number): Promise<string> {
   args.push('--db-filename', DB_FILE, '--log-level', 'warn');
   args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
   for (const key of ORDER_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${CLI_TYPE[key.type]}`);
+  args.push(...devServerDynamicConfigArgs());
   if (config.temporal.namespace !== 'default') args.push('--namespace', config.temporal.namespace);
   const codec = uiCodecEndpoint(config, uiPort);
   if (codec) args.push('--ui-codec-endpoint', codec);

@@ -100,8 +100,20 @@ export interface OrderListFilter {
   search?: string;
   /** Only running orders (finished ones keep their last status). */
   running?: boolean;
+  /** Only orders whose workflow cannot run: Temporal reports their workflow task failing or timing out (WORKFLOW_TASK_PROBLEMS). */
+  workflowTaskFailing?: boolean;
   limit: number;
 }
+
+/**
+ * Temporal's own flag (the `TemporalReportedProblems` search attribute, the Web UI's "task failures"
+ * view) on a workflow whose task failed or timed out twice in a row and has not succeeded since:
+ * a bug that throws in workflow code, a nondeterministic change, a task the server lost. The order
+ * cannot act or answer queries, and no issue of its own can say so. Cleared by Temporal once a task
+ * succeeds. Servers set it when `system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute`
+ * is above 0 (Temporal Cloud; deploy/temporal-server/dynamicconfig.yaml for ours).
+ */
+export const WORKFLOW_TASK_PROBLEMS = ['category=WorkflowTaskFailed', 'category=WorkflowTaskTimedOut'] as const;
 
 /** What a search may hold: it goes into a visibility query, so no quotes or backslashes. */
 export const ORDER_SEARCH = /^#?[A-Za-z0-9._-]{1,40}$/;
@@ -291,6 +303,7 @@ export function orderListQuery(shopDomain: string, filter: Omit<OrderListFilter,
   if (filter.issueType) clauses.push(`IssueType="${filter.issueType}"`);
   if (filter.issueTypes) clauses.push(`IssueType IN (${filter.issueTypes.map((t) => `"${t}"`).join(', ')})`);
   if (filter.running) clauses.push('ExecutionStatus="Running"');
+  if (filter.workflowTaskFailing) clauses.push(`TemporalReportedProblems IN (${WORKFLOW_TASK_PROBLEMS.map((p) => `"${p}"`).join(', ')})`);
   if (filter.search !== undefined) {
     if (!ORDER_SEARCH.test(filter.search)) throw new Error(`Not an order name or number: ${JSON.stringify(filter.search)}`);
     const name = filter.search.replace(/^#/, '');

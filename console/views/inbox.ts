@@ -35,6 +35,8 @@ export interface InboxView {
   search?: string;
   /** The catalogue check, shown under the stuck orders. */
   catalog: CatalogView;
+  /** Orders whose workflow Temporal reports failing, with their Web UI page; null when the server cannot say. */
+  workflowsFailing: Array<{ order: OrderListing; webUi: string }> | null;
 }
 
 export function inboxPage(chrome: PageChrome, view: InboxView): string {
@@ -54,7 +56,7 @@ export function inboxLive(view: InboxView): Html {
 }
 
 function inboxContent(view: InboxView): Html {
-  return html`${syncPanel(view.settings, view.counts.skippedWaiting)}
+  return html`${syncPanel(view.settings, view.counts.skippedWaiting)} ${failingSection(view.workflowsFailing)}
     <nav class="tabs" aria-label="Orders by status">
       <ul>
         ${STATUS_TABS.map((status) => {
@@ -111,6 +113,37 @@ function syncPanel(settings: SyncSettingsView, skippedWaiting: number): Html {
       </p>
     </div>
     ${toggle}
+  </section>`;
+}
+
+/**
+ * Above everything, on every tab: orders cellarhand cannot run. Their workflow fails in Temporal (a
+ * bug, a change that breaks replay, the server), so they cannot raise an issue of their own, and no
+ * button here can help: a developer can, from the Web UI's failure.
+ */
+function failingSection(failing: InboxView['workflowsFailing']): Html {
+  if (!failing?.length) return html``;
+  const shown = failing.slice(0, GROUP_SHOWS);
+  return html`<section class="group card failing" id="workflows-failing" aria-labelledby="workflows-failing-h">
+    <h3 id="workflows-failing-h">
+      <span class="headline">cellarhand cannot run ${plural(failing.length, 'order')}: their workflow fails in Temporal</span>
+    </h3>
+    <p>
+      A developer is needed. Each order’s page in the Temporal Web UI shows the failure (an error in cellarhand’s workflow code, a change that cannot replay the
+      order’s history, or the Temporal server). Nothing is lost meanwhile: once the workflow runs again, the order carries on where it stopped, with every
+      message it received.
+    </p>
+    <ul class="order-list">
+      ${shown.map(
+        ({ order, webUi }) =>
+          html`<li>
+            <a href="/console/orders/${order.shopifyOrderId}">${order.shopifyOrderName ?? order.shopifyOrderId}</a>
+            <a href="${webUi}" rel="noreferrer">the failure in the Web UI</a>
+            <span class="hint">${order.status ?? ''} · received ${timeAgo(order.startedAt)}</span>
+          </li>`,
+      )}
+    </ul>
+    ${failing.length > shown.length ? html`<p class="hint">and ${failing.length - shown.length} more</p>` : ''}
   </section>`;
 }
 

@@ -13,7 +13,8 @@ export function renderDailyDigestEmail(input: DailyDigestEmailInput, ctx: EmailC
   );
   for (const group of input.groups) {
     mail.heading(`${group.description} (${group.orders.length})`);
-    if (group.issueType) mail.list(ISSUE_WORDING[group.issueType].steps, { ordered: true });
+    const steps = group.steps ?? (group.issueType ? ISSUE_WORDING[group.issueType].steps : null);
+    if (steps) mail.list(steps, { ordered: true });
     mail.table(
       ['Order', 'Waiting since', 'History'],
       group.orders.map((o) => [

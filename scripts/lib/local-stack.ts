@@ -17,7 +17,15 @@ import { workerProcessEnv } from '../../worker/memory';
 import { projectRoot, temporalCli } from '../temporal-binaries';
 import { temporalServerBinaries } from '../temporal-server/binaries';
 import { PostgresCluster, postgresBinaries } from '../temporal-server/postgres';
-import { dynamicConfigFile, prepareNamespace, SERVER_PORT_KEYS, serverSpec, setupSchema, type ServerPorts } from '../temporal-server/server';
+import {
+  devServerDynamicConfigArgs,
+  dynamicConfigFile,
+  prepareNamespace,
+  SERVER_PORT_KEYS,
+  serverSpec,
+  setupSchema,
+  type ServerPorts,
+} from '../temporal-server/server';
 import { freePort } from './ports';
 import { spawnProcess, type ProcessSpec } from './process-spec';
 
@@ -205,7 +213,7 @@ export class LocalStack {
       args.push('--db-filename', path.join(this.dir, 'temporal.db'), '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
     }
     for (const key of ORDER_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${CLI_TYPE[key.type]}`);
-    for (const [key, value] of Object.entries(this.opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+    args.push(...devServerDynamicConfigArgs(this.opts.dynamicConfig));
     this.launch('temporal', { command: cli.path, args, env: this.env });
     await this.waitUntilReady('temporal');
   }

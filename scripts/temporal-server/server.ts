@@ -87,6 +87,18 @@ export function dynamicConfigFile(dir: string, extra: Record<string, unknown> = 
   return file;
 }
 
+/**
+ * The same dynamic config for the dev server (`npm start`, the tests, the bench), as its
+ * `--dynamic-config-value` flags: what the shared file sets for every namespace (entries without
+ * constraints), then `extra`. The dev server's own defaults stay for everything else.
+ */
+export function devServerDynamicConfigArgs(extra: Record<string, unknown> = {}): string[] {
+  const shared = (parse(readFileSync(DYNAMIC_CONFIG_FILE, 'utf8')) ?? {}) as Record<string, Array<{ value: unknown; constraints?: unknown }>>;
+  const global = Object.entries(shared).flatMap(([key, entries]) => entries.filter((e) => !e.constraints).map((e) => [key, e.value] as const));
+  const values = { ...Object.fromEntries(global), ...extra };
+  return Object.entries(values).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`]);
+}
+
 // Only what the programs need from our environment: cellarhand's own variables (TEMPORAL_ADDRESS,
 // TEMPORAL_TLS_…) would otherwise reach their config templates, which read similar names.
 function baseEnv(): Record<string, string> {

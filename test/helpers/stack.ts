@@ -19,7 +19,7 @@ import { createDataConverter } from '../../temporal/data-converter';
 import { OrderWorkflows } from '../../temporal/order-workflows';
 import { createOrderWorkers, type CellarhandWorkers } from '../../worker/create-worker';
 import { LocalStack } from '../../scripts/lib/local-stack';
-import { addSearchAttributes, prepareNamespace } from '../../scripts/temporal-server/server';
+import { addSearchAttributes, devServerDynamicConfigArgs, prepareNamespace } from '../../scripts/temporal-server/server';
 import { POSTGRES_BACKEND, POSTGRES_SERVER_ADDRESS } from './postgres-setup';
 import { InFlightCalls } from './in-flight-calls';
 import { close, listen } from './servers';
@@ -79,7 +79,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   } else if (process.env[POSTGRES_BACKEND]) {
     ({ env, ownServer } = await postgresEnvironment(client, options.dynamicConfig));
   } else {
-    const extraArgs = Object.entries(options.dynamicConfig ?? {}).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`]);
+    const extraArgs = devServerDynamicConfigArgs(options.dynamicConfig);
     env = await TestWorkflowEnvironment.createLocal({
       server: {
         executable: executable('CELLARHAND_TEST_CLI'),
@@ -219,7 +219,12 @@ export async function startOwnTemporalServer(client?: { dataConverter: ReturnTyp
     }
   }
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: executable('CELLARHAND_TEST_CLI'), searchAttributes: ORDER_SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
+    server: {
+      executable: executable('CELLARHAND_TEST_CLI'),
+      searchAttributes: ORDER_SEARCH_ATTRIBUTES,
+      extraArgs: devServerDynamicConfigArgs(),
+      log: { format: 'pretty', level: 'error' },
+    },
     client,
   });
   return { env, stop: () => env.teardown() };

@@ -11,6 +11,7 @@ import { projectRoot } from '../../scripts/temporal-binaries';
 import { SERVER_PINS } from '../../scripts/temporal-server/binaries';
 import { PostgresCluster } from '../../scripts/temporal-server/postgres';
 import {
+  devServerDynamicConfigArgs,
   DYNAMIC_CONFIG_FILE,
   NAMESPACE_RETENTION_DAYS,
   portBlock,
@@ -115,4 +116,17 @@ test("compose creates the namespace with the native run's retention and every or
   expect(names).toEqual(ORDER_SEARCH_ATTRIBUTES.map((key) => key.name));
   // Compose creates them all as Keyword.
   expect(ORDER_SEARCH_ATTRIBUTES.every((key) => key.type === 'KEYWORD')).toBe(true);
+});
+
+test('the dev server gets the shared dynamic config as flags (failing workflows flagged there too), test values last', () => {
+  const args = devServerDynamicConfigArgs({ 'limit.historyCount.suggestContinueAsNew': 60 });
+  const values = Object.fromEntries(
+    args.filter((_, i) => i % 2 === 1).map((flag) => [flag.slice(0, flag.indexOf('=')), JSON.parse(flag.slice(flag.indexOf('=') + 1))]),
+  );
+  expect(args.filter((_, i) => i % 2 === 0).every((flag) => flag === '--dynamic-config-value')).toBe(true);
+  expect(values).toEqual({
+    'frontend.enableServerVersionCheck': false,
+    'system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute': 2,
+    'limit.historyCount.suggestContinueAsNew': 60,
+  });
 });
