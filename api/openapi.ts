@@ -128,7 +128,7 @@ export function openApiDocument(): object {
           summary: 'The order’s status query',
           security: bearer,
           parameters: [idParam],
-          responses: { 200: ok('Status, issue, timeline'), 401: error, 404: error },
+          responses: { 200: ok('Status, issue, timeline'), 401: error, 404: error, 503: error },
         },
       },
       '/api/orders/{shopifyOrderId}/retry': requestRoute('Check again now', retryBody),

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Config } from '../config';
 import { isShopifyId, SHOPIFY_ID_DIGITS } from '../integrations/shopify/ids';
 import { ISSUE_TYPES, ORDER_STATUSES } from '../domain';
-import { RequestRefusedError, UnknownOrderError, type OrderWorkflows } from '../temporal/order-workflows';
+import { OrderWorkflowFailingError, RequestRefusedError, UnknownOrderError, type OrderWorkflows } from '../temporal/order-workflows';
 import { HttpError } from './errors';
 
 export const listQuery = z.object({
@@ -89,6 +89,7 @@ async function known<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (err) {
     if (err instanceof UnknownOrderError) throw new HttpError(404, err.message);
+    if (err instanceof OrderWorkflowFailingError) throw new HttpError(503, err.message, { workflowId: err.workflowId, workflowTaskAttempts: err.attempts });
     if (err instanceof RequestRefusedError) throw new HttpError(409, `Not done: ${err.reason}`, { reason: err.reason });
     throw err;
   }

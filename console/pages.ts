@@ -7,7 +7,7 @@ import type { Config } from '../config';
 import { ORDER_STATUSES } from '../domain';
 import { orderId, parse } from '../api/ops';
 import { HttpError } from '../api/errors';
-import { ORDER_SEARCH, UnknownOrderError, type OrderWorkflows } from '../temporal/order-workflows';
+import { ORDER_SEARCH, OrderWorkflowFailingError, UnknownOrderError, type OrderWorkflows } from '../temporal/order-workflows';
 import { INBOX_LIMIT, STATUS_LIMIT, type ConsoleFeed } from './feed';
 import { signedIn } from './guard';
 import { groupByCause, stuckBySku } from './inbox';
@@ -83,20 +83,12 @@ export function pageRoutes(config: Config, orders: OrderWorkflows, feed: Console
       };
     } catch (err) {
       if (err instanceof UnknownOrderError) throw new HttpError(404, `cellarhand knows no order ${id}`);
-      throw (await workflowFailing(id)) ?? err;
+      if (err instanceof OrderWorkflowFailingError) {
+        const { webUi } = orderLinks(config, { shopifyOrderId: id, vinoshipperOrderNumber: null, workflowId: err.workflowId });
+        throw new HttpError(503, `${err.message} Its workflow in the Web UI: ${webUi}`);
+      }
+      throw err;
     }
-  }
-
-  /** Why an order cannot answer, when its workflow task keeps failing (the inbox lists it too): a page that says so, not a bare error. */
-  async function workflowFailing(id: string): Promise<HttpError | null> {
-    const description = await orders.describe(id).catch(() => null);
-    const task = description?.raw.pendingWorkflowTask;
-    if (!description || !task || (task.attempt ?? 1) < 2) return null;
-    const { webUi } = orderLinks(config, { shopifyOrderId: id, vinoshipperOrderNumber: null, workflowId: description.workflowId });
-    return new HttpError(
-      503,
-      `cellarhand cannot run order ${id} now: its workflow has failed ${task.attempt} times in a row in Temporal. A developer is needed: the Temporal Web UI shows the failure at ${webUi}. Nothing is lost meanwhile: once the workflow runs again, the order carries on.`,
-    );
   }
 
   router.get('/console/orders/:id', async (req, res) => {

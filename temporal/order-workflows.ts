@@ -51,6 +51,22 @@ export class UnknownOrderError extends Error {
     super(`No order ${shopifyOrderId} is known to cellarhand`);
   }
 }
+/**
+ * The order cannot answer: its workflow task keeps failing in Temporal (an error in the workflow
+ * code, a change that cannot replay its history, the server), the case WORKFLOW_TASK_PROBLEMS flags.
+ */
+export class OrderWorkflowFailingError extends Error {
+  constructor(
+    readonly shopifyOrderId: string,
+    readonly workflowId: string,
+    readonly attempts: number,
+  ) {
+    super(
+      `cellarhand cannot run order ${shopifyOrderId} now: its workflow has failed ${attempts} times in a row in Temporal. A developer is needed: the Temporal Web UI shows the failure. Nothing is lost meanwhile: once the workflow runs again, the order carries on.`,
+    );
+  }
+}
+
 /** A person's request that does not apply to the order now; the message is the order's reason. */
 export class RequestRefusedError extends Error {
   constructor(
@@ -195,8 +211,15 @@ export class OrderWorkflows {
       return await this.client.workflow.getHandle(this.workflowId(shopifyOrderId)).query(statusQuery);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new UnknownOrderError(shopifyOrderId);
-      throw err;
+      throw (await this.failingWorkflow(shopifyOrderId)) ?? err;
     }
+  }
+
+  /** Why a query failed, when it is the workflow task failing again and again (the server refuses queries then). */
+  private async failingWorkflow(shopifyOrderId: string): Promise<OrderWorkflowFailingError | null> {
+    const description = await this.describe(shopifyOrderId).catch(() => null);
+    const attempts = description?.raw.pendingWorkflowTask?.attempt ?? 0;
+    return description && attempts >= 2 ? new OrderWorkflowFailingError(shopifyOrderId, description.workflowId, attempts) : null;
   }
 
   /**

@@ -9,6 +9,7 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import { orderMetrics } from '../../observability/order-metrics';
 import { StackDriver } from '../../sandbox/driver';
+import { request } from '../helpers/http';
 import { startStack, type Stack } from '../helpers/stack';
 
 const FAILING_ORDER_ID = '9007199254740993'; // past 2^53, as Shopify's ids may be
@@ -103,6 +104,10 @@ test('an order whose workflow keeps failing is listed first in the inbox (with i
   const page = await fetch(url(`/console/orders/${FAILING_ORDER_ID}`), { headers: { cookie } });
   expect(page.status).toBe(503);
   expect(await page.text()).toMatch(/cellarhand cannot run order 9007199254740993 now: its workflow has failed \d+ times in a row in Temporal/);
+  // And the ops API's, the same reason with the workflow to look at.
+  const api = await request('GET', url(`/api/orders/${FAILING_ORDER_ID}`), undefined, { authorization: `Bearer ${stack.config.api.opsToken}` });
+  expect(api.status).toBe(503);
+  expect(api.body).toMatchObject({ error: expect.stringContaining('A developer is needed'), workflowId });
   const submittedTab = await (await fetch(url('/console?status=submitted'), { headers: { cookie } })).text();
   expect(submittedTab).toContain('cellarhand cannot run 1 order');
 
