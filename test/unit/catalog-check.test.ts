@@ -10,6 +10,7 @@ import {
   type ShopifyCatalogVariant,
   type StuckOrder,
   type VinoshipperCatalogEntry,
+  WORKFLOW_FAILING_CAUSE,
 } from '../../domain';
 
 let nextId = 1;
@@ -144,4 +145,22 @@ test('the daily digest groups stuck orders by cause, oldest first', () => {
     ['Compliance check failed for shipments to CA', ['#1', '#3']],
     ['SKU NOPE-3 is not in Vinoshipper', ['#2']],
   ]);
+});
+
+test('the digest puts the orders cellarhand cannot run first, whatever their age, with their own steps', () => {
+  const stuck = (id: string, cause: string, since: string): StuckOrder => ({
+    shopifyOrderId: id,
+    shopifyOrderName: `#${id}`,
+    workflowId: `order:x:${id}`,
+    issueType: null,
+    cause,
+    since,
+  });
+  const groups = groupStuckOrders([stuck('1', 'product_missing:NOPE-3', '2026-01-01T00:00:00Z'), stuck('2', WORKFLOW_FAILING_CAUSE, '2026-01-05T00:00:00Z')]);
+  expect(groups.map((g) => [g.description, g.orders.map((o) => o.shopifyOrderName)])).toEqual([
+    ['cellarhand cannot run these orders: their workflow fails in Temporal', ['#2']],
+    ['SKU NOPE-3 is not in Vinoshipper', ['#1']],
+  ]);
+  expect(groups[0].steps?.[0]).toMatch(/Temporal Web UI/);
+  expect(groups[1].steps).toBeUndefined();
 });
