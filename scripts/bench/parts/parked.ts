@@ -200,7 +200,7 @@ async function retryToSubmitted(client: Client, workflowId: string): Promise<{ r
  * workflow task say why a workflow cannot answer (a workflow task that keeps failing, e.g. on
  * replay); the whole history is kept in .cellarhand/bench/stuck/ to replay it in a test.
  */
-async function whereTheOthersStand(client: Client): Promise<NotResumed[]> {
+export async function whereTheOthersStand(client: Client): Promise<NotResumed[]> {
   const found: NotResumed[] = [];
   for await (const execution of client.workflow.list({ query: `${ORDER_QUERY} AND OrderStatus!="submitted"` })) {
     if (found.length >= NOT_RESUMED_SHOWN) break;
