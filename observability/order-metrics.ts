@@ -1,6 +1,7 @@
 // The worker's gauges about orders, refreshed from Temporal every ORDER_METRICS_INTERVAL: open
-// orders by status and by issue type, and those whose workflow fails (visibility counts), the age of the oldest open issue (the
-// `status` query of each order that needs attention), and when reconciliation last completed.
+// orders by status and by issue type, and those whose workflow fails (visibility counts), the age
+// of the oldest open issue (the `status` query of each order that needs attention), and when
+// reconciliation last completed.
 //
 // Server 1.32 counts with GROUP BY ExecutionStatus only (its `countGroupByExecutionStatus`
 // capability; GROUP BY a custom search attribute fails), so each status and issue type is one count.
@@ -78,12 +79,12 @@ export function orderMetrics({ registry, client, config, logger }: OrderMetricsO
   async function refreshCounts(): Promise<void> {
     const byStatus = await mapLimit(ORDER_STATUSES, (status) => count(`${orders} AND OrderStatus="${status}"`));
     const byIssue = await mapLimit(ISSUE_TYPES, (type) => count(`${needsAttention} AND IssueType="${type}"`));
-    ORDER_STATUSES.forEach((status, i) => openOrders.set({ status }, byStatus[i]));
     // Its own count: a server older than 1.28 rejects the attribute, and the other gauges still refresh.
     const failing = await count(orderListQuery(config.shopify.shopDomain, { running: true, workflowTaskFailing: true })).catch(() => null);
+    ORDER_STATUSES.forEach((status, i) => openOrders.set({ status }, byStatus[i]));
+    ISSUE_TYPES.forEach((type, i) => openIssues.set({ issue_type: type }, byIssue[i]));
     if (failing === null) workflowsFailing.reset();
     else workflowsFailing.set(failing);
-    ISSUE_TYPES.forEach((type, i) => openIssues.set({ issue_type: type }, byIssue[i]));
   }
 
   async function refreshOldestIssue(): Promise<void> {

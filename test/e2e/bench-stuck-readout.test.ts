@@ -5,32 +5,26 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { temporal as proto } from '@temporalio/proto';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { whereTheOthersStand } from '../../scripts/bench/parts/parked';
 import { projectRoot } from '../../scripts/temporal-binaries';
 import { OrderStatusKey, ShopDomainKey } from '../../domain';
+import { FAILING_WORKFLOWS_PATH, startFailingOrderWorker, type FailingOrderWorker } from '../helpers/failing-order-worker';
 import { historyFromJSON } from '../helpers/history-json';
 import { startOwnTemporalServer, type OwnTemporalServer } from '../helpers/stack';
 
 const TASK_QUEUE = 'bench-readout-broken';
 const WORKFLOW_ID = 'order:bench-readout.myshopify.com:5000000526';
-const WORKFLOWS_PATH = require.resolve('../helpers/failing-order-workflow');
 
 let temporal: OwnTemporalServer;
-let connection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
+let worker: FailingOrderWorker;
 
 beforeAll(async () => {
   temporal = await startOwnTemporalServer();
-  connection = await NativeConnection.connect({ address: temporal.env.address });
-  worker = await Worker.create({ connection, namespace: temporal.env.namespace, taskQueue: TASK_QUEUE, workflowsPath: WORKFLOWS_PATH });
-  running = worker.run();
+  worker = await startFailingOrderWorker({ address: temporal.env.address, namespace: temporal.env.namespace ?? 'default', taskQueue: TASK_QUEUE });
 }, 90_000);
 afterAll(async () => {
-  worker?.shutdown();
-  await running?.catch(() => undefined);
-  await connection?.close();
+  await worker?.stop();
   await temporal?.stop();
 });
 
@@ -68,7 +62,7 @@ test('a stuck order is read to the bottom: the query’s gRPC cause, the failing
     const failed = history.events?.filter((e) => e.eventType === proto.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED) ?? [];
     expect(failed.length).toBeGreaterThanOrEqual(1);
     // A history the replayer reads (it replays up to the last completed task: none here, so it has nothing to disagree with).
-    await expect(Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, history, WORKFLOW_ID)).resolves.toBeUndefined();
+    await expect(Worker.runReplayHistory({ workflowsPath: FAILING_WORKFLOWS_PATH }, history, WORKFLOW_ID)).resolves.toBeUndefined();
   } finally {
     rmSync(file, { force: true });
   }

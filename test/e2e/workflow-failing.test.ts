@@ -3,12 +3,12 @@
 // turned on for both servers in deploy/temporal-server/dynamicconfig.yaml) and shown where people
 // look: at the top of the console's inbox, with its Web UI page, and first in the daily digest.
 // Real server: the dev server, or under `npm run test:postgres` the PostgreSQL-backed one.
-import { NativeConnection, Worker } from '@temporalio/worker';
 import { DAILY_DIGEST_SCHEDULE_ID, DAILY_DIGEST_WORKFLOW_TYPE, OrderStatusKey, ShopDomainKey, ShopifyOrderNameKey, type DailyDigestResult } from '../../domain';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { orderMetrics } from '../../observability/order-metrics';
 import { StackDriver } from '../../sandbox/driver';
+import { startFailingOrderWorker, type FailingOrderWorker } from '../helpers/failing-order-worker';
 import { request } from '../helpers/http';
 import { startStack, type Stack } from '../helpers/stack';
 
@@ -17,30 +17,23 @@ const FAILING_ORDER_NAME = '#9901';
 
 let stack: Stack;
 let shop: StackDriver;
-let connection: NativeConnection;
-let brokenWorker: Worker;
-let brokenRunning: Promise<void>;
+let brokenWorker: FailingOrderWorker;
 
 beforeAll(async () => {
   stack = await startStack();
   shop = new StackDriver({ apiUrl: stack.apiUrl, sandboxUrl: stack.sandboxUrl, opsToken: stack.config.api.opsToken, timeoutMs: 30_000 });
-  connection = await NativeConnection.connect({ address: stack.config.temporal.address });
-  brokenWorker = await Worker.create({
-    connection,
+  brokenWorker = await startFailingOrderWorker({
+    address: stack.config.temporal.address,
     namespace: stack.config.temporal.namespace,
     taskQueue: `${stack.config.temporal.taskQueue}-broken`,
-    workflowsPath: require.resolve('../helpers/failing-order-workflow'),
   });
-  brokenRunning = brokenWorker.run();
 }, 90_000);
 afterAll(async () => {
   await stack?.env.client.workflow
     .getHandle(stack.orders.workflowId(FAILING_ORDER_ID))
     .terminate('test over')
     .catch(() => undefined);
-  brokenWorker?.shutdown();
-  await brokenRunning?.catch(() => undefined);
-  await connection?.close();
+  await brokenWorker?.stop();
   await stack?.stop();
 });
 
