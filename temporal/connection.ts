@@ -3,7 +3,8 @@
 // Every client gets the encrypting data converter (temporal/data-converter.ts): no client writes
 // personal data in clear.
 import { readFileSync } from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
+import { InterceptingCall, Metadata, status, type Interceptor, type InterceptingListener } from '@grpc/grpc-js';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
 import { createDataConverter } from './data-converter';
@@ -17,8 +18,50 @@ function connectionOptions(temporal: Config['temporal']) {
   return { address: temporal.address, tls, apiKey: temporal.apiKey };
 }
 
+/**
+ * The client's retry (grpc-retry) tries a failed call again from a timer. When the connection was
+ * closed in the meantime (the API shutting down), grpc-js throws "Channel has been shut down" from
+ * that timer: an uncaught exception that turns a clean stop into a crash. Placed inside the retry,
+ * this guard ends such a try as CANCELLED instead, which is not retried: the caller's call fails.
+ */
+export const closedChannelGuard: Interceptor = (options, nextCall) => {
+  try {
+    return new InterceptingCall(nextCall(options));
+  } catch (err) {
+    if (!(err instanceof Error && err.message === CHANNEL_SHUT_DOWN)) throw err;
+    return new InterceptingCall(new ClosedChannelCall());
+  }
+};
+
+const CHANNEL_SHUT_DOWN = 'Channel has been shut down';
+/** What an InterceptingCall wraps (grpc-js does not export the interface's name). */
+type CallBelow = ConstructorParameters<typeof InterceptingCall>[0];
+
+/** A call on a closed channel: it ends, once started, with CANCELLED, and sends nothing. */
+class ClosedChannelCall implements CallBelow {
+  start(_metadata: Metadata, listener?: Partial<InterceptingListener>): void {
+    setImmediate(() => listener?.onReceiveStatus?.({ code: status.CANCELLED, details: CHANNEL_SHUT_DOWN, metadata: new Metadata() }));
+  }
+  cancelWithStatus(): void {}
+  getPeer(): string {
+    return '';
+  }
+  sendMessageWithContext(): void {}
+  sendMessage(): void {}
+  startRead(): void {}
+  halfClose(): void {}
+  getAuthContext(): null {
+    return null;
+  }
+}
+
+/** The client's own retry, with a closed channel ending a retry rather than throwing from its timer. */
+export function clientInterceptors(): Interceptor[] {
+  return [makeGrpcRetryInterceptor(defaultGrpcRetryOptions()), closedChannelGuard];
+}
+
 export async function connectClient(temporal: Config['temporal'], codec: Config['codec']): Promise<Client> {
-  const connection = await Connection.connect(connectionOptions(temporal));
+  const connection = await Connection.connect({ ...connectionOptions(temporal), interceptors: clientInterceptors() });
   return new Client({ connection, namespace: temporal.namespace, dataConverter: createDataConverter(codec) });
 }
 
