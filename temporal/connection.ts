@@ -37,10 +37,17 @@ const CHANNEL_SHUT_DOWN = 'Channel has been shut down';
 /** What an InterceptingCall wraps (grpc-js does not export the interface's name). */
 type CallBelow = ConstructorParameters<typeof InterceptingCall>[0];
 
-/** A call on a closed channel: it ends, once started, with CANCELLED, and sends nothing. */
+/**
+ * A call on a closed channel: it ends, once started, with CANCELLED, and sends nothing. Like grpc-js's
+ * own unary call, it delivers an empty message before the status: the retry interceptor passes its
+ * saved message on with the final status, and has none to pass when a call's first try fails here.
+ */
 class ClosedChannelCall implements CallBelow {
   start(_metadata: Metadata, listener?: Partial<InterceptingListener>): void {
-    setImmediate(() => listener?.onReceiveStatus?.({ code: status.CANCELLED, details: CHANNEL_SHUT_DOWN, metadata: new Metadata() }));
+    setImmediate(() => {
+      listener?.onReceiveMessage?.(null);
+      listener?.onReceiveStatus?.({ code: status.CANCELLED, details: CHANNEL_SHUT_DOWN, metadata: new Metadata() });
+    });
   }
   cancelWithStatus(): void {}
   getPeer(): string {

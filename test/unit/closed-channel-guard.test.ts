@@ -36,3 +36,13 @@ test("in the tests, a connection with the client's default retry has the guard t
   await connection.close();
   expect(await outcome).toBe('failed: 1 CANCELLED: Channel has been shut down');
 });
+
+test('a call started after its connection was closed fails as cancelled too (its first try is on the closed channel)', async () => {
+  const connection = Connection.lazy({ address: '127.0.0.1:1' });
+  await connection.close();
+  const outcome = await connection.workflowService.getSystemInfo({}).then(
+    () => 'answered',
+    (err: Error) => `failed: ${err.message}`,
+  );
+  expect(outcome).toBe('failed: 1 CANCELLED: Channel has been shut down');
+});
