@@ -18,6 +18,10 @@ function connectionOptions(temporal: Config['temporal']) {
   return { address: temporal.address, tls, apiKey: temporal.apiKey };
 }
 
+const CHANNEL_SHUT_DOWN = 'Channel has been shut down';
+/** What an InterceptingCall wraps (grpc-js does not export the interface's name). */
+type CallBelow = ConstructorParameters<typeof InterceptingCall>[0];
+
 /**
  * The client's retry (grpc-retry) tries a failed call again from a timer. When the connection was
  * closed in the meantime (the API shutting down), grpc-js throws "Channel has been shut down" from
@@ -32,10 +36,6 @@ export const closedChannelGuard: Interceptor = (options, nextCall) => {
     return new InterceptingCall(new ClosedChannelCall());
   }
 };
-
-const CHANNEL_SHUT_DOWN = 'Channel has been shut down';
-/** What an InterceptingCall wraps (grpc-js does not export the interface's name). */
-type CallBelow = ConstructorParameters<typeof InterceptingCall>[0];
 
 /**
  * A call on a closed channel: it ends, once started, with CANCELLED, and sends nothing. Like grpc-js's

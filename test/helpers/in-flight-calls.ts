@@ -3,14 +3,15 @@
 // (`grpc-retry`); closing the channel then makes the retry's timer throw "Channel has been shut
 // down" as an uncaught exception, which fails whichever suite is running (CI, 2026-12-03).
 import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
-import { defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import { clientInterceptors } from '../../temporal/connection';
 
 export class InFlightCalls {
   private readonly calls = new Set<{ method: string }>();
   private waiters: (() => void)[] = [];
 
   /**
-   * The connection's interceptors: this counter outside the client's default retry, so that a call
+   * The connection's interceptors: this counter outside the API's own (the client's retry with the
+   * closed-channel guard, temporal/connection.ts), so that a call
    * counts once from its start to its final status, retries and backoff included. Not ended by a
    * cancel: the retry's timer may still be pending then; only the final status ends it.
    */
@@ -33,7 +34,7 @@ export class InFlightCalls {
         },
       });
     },
-    makeGrpcRetryInterceptor(defaultGrpcRetryOptions()),
+    ...clientInterceptors(),
   ];
 
   /** Resolves once no call is under way, or after `timeoutMs` with the methods still pending. */

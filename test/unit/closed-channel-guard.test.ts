@@ -3,7 +3,7 @@
 // crashes on a clean stop. With cellarhand's interceptors (temporal/connection.ts), the call fails
 // as cancelled and the process ends normally. Each case runs as its own process, as the API would.
 import { spawnSync } from 'node:child_process';
-import { Connection } from '@temporalio/client';
+import { callAroundClose } from './fixtures/close-during-backoff';
 
 function closeDuringBackoff(interceptors: 'guarded' | 'sdk-default') {
   const run = spawnSync(process.execPath, ['--import', 'tsx', require.resolve('./fixtures/close-during-backoff.ts'), interceptors], {
@@ -27,22 +27,9 @@ test("cellarhand's interceptors: the call fails as cancelled and the process end
 }, 40_000);
 
 test("in the tests, a connection with the client's default retry has the guard too (test/helpers/closed-channel-guard.ts)", async () => {
-  const connection = Connection.lazy({ address: '127.0.0.1:1' });
-  const outcome = connection.workflowService.getSystemInfo({}).then(
-    () => 'answered',
-    (err: Error) => `failed: ${err.message}`,
-  );
-  await new Promise((r) => setTimeout(r, 150));
-  await connection.close();
-  expect(await outcome).toBe('failed: 1 CANCELLED: Channel has been shut down');
+  expect(await callAroundClose(undefined, 'during-backoff')).toBe('failed: 1 CANCELLED: Channel has been shut down');
 });
 
 test('a call started after its connection was closed fails as cancelled too (its first try is on the closed channel)', async () => {
-  const connection = Connection.lazy({ address: '127.0.0.1:1' });
-  await connection.close();
-  const outcome = await connection.workflowService.getSystemInfo({}).then(
-    () => 'answered',
-    (err: Error) => `failed: ${err.message}`,
-  );
-  expect(outcome).toBe('failed: 1 CANCELLED: Channel has been shut down');
+  expect(await callAroundClose(undefined, 'after-close')).toBe('failed: 1 CANCELLED: Channel has been shut down');
 });
