@@ -145,12 +145,15 @@ test('activity failures quoting customer data reach neither stdout nor stderr; t
 
 test("one /metrics serves the Temporal SDK's metrics and cellarhand's own", async () => {
   let text = '';
-  await waitFor('the order gauges and the call counters', async () => {
+  await waitFor("the order gauges, the oldest issue's age and the call counters", async () => {
     text = await (await fetch(`${metricsUrl}/metrics`)).text();
     // Both gauges: they are separate visibility counts, and PostgreSQL visibility may catch the order between its two states.
+    // The oldest issue's age comes from a third visibility call (a list, then the order's query) made
+    // alongside the counts, so one refresh can count the order before its list shows it: wait for both.
     return (
       /^cellarhand_open_issues\{issue_type="vinoshipper_unreachable"\} 1$/m.test(text) &&
       /^cellarhand_open_orders\{status="needs_attention"\} 1$/m.test(text) &&
+      Number(/^cellarhand_oldest_open_issue_age_seconds (\S+)$/m.exec(text)?.[1]) > 0 &&
       text.includes('outcome="rejected"')
     );
   });
