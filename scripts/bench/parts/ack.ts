@@ -20,10 +20,12 @@ import { ORDER_QUERY, type PartContext } from './context';
  */
 export const P99_LIMIT_MS = 1_000;
 /**
- * Half capacity is measured after this long at the same rate, not counted: the everyday load of a
- * running deployment, not a fresh stack's first seconds. On a fresh stack the first deliveries were
+ * Half capacity and overload are measured after this long at the same rate, not counted: a running
+ * deployment's load, not a fresh stack's first seconds. On a fresh stack the first deliveries were
  * the slowest (PostgreSQL, 8/s, 2026-12-02: the 3 slowest of 240 were due in the first 0.5 s, p99
- * 54–59 ms; the same stack's next runs 29–42 ms).
+ * 54–59 ms; the same stack's next runs 29–42 ms). Overload had none until 2026-12-04, when its one
+ * 503 past 1 s (1,030 ms, of 48) was due 0.9 s into a fresh stack offered 136/s, among 200s that took
+ * as long: the API catching up on its first second, before Temporal had fallen behind.
  */
 export const WARM_UP_SEC = 5;
 const AUTOCANNON_CONNECTIONS = 10;
@@ -36,6 +38,8 @@ export interface AckRun extends OpenLoopResult {
   backlog?: number;
   /** Our route only: each process's share of the machine's CPU during the run. */
   cpu?: CpuShares;
+  /** The warm-up before the measured window (not counted), when there was one. */
+  warmUp?: OpenLoopResult;
 }
 
 /** An overload offer the route took in full: no 503 to time. */
@@ -74,6 +78,8 @@ export interface AckResult {
   capacitySource: string;
   /** Our route offered twice the order capacity (or more, see below): Temporal cannot keep up, deliveries are turned away (503). */
   overload: AckRun;
+  /** Seconds at the overload offer before its measured window, not counted (absent: runs before 2026-12-04, none). */
+  overloadWarmUpSec?: number;
   /** Lower offers that turned nothing away, so the offer doubled (absent in runs before 2026-12-02 evening: none was made). */
   overloadWithout503?: OverloadTaken[];
 }
@@ -150,7 +156,7 @@ export async function runAck(ctx: PartContext, orderCapacityPerSec?: number): Pr
     let overload: AckRun;
     for (;;) {
       ctx.log(`ack: our route overloaded at ${overloadRate}/s (${(overloadRate / capacity).toFixed(1)} × the capacity) for ${durationSec} s`);
-      ({ run: overload } = await oursOnFreshStack(ctx, overloadRate, durationSec));
+      ({ run: overload } = await oursOnFreshStack(ctx, overloadRate, durationSec, { warmUpSec: WARM_UP_SEC }));
       const rejected = overload.failedStatuses['503'] ?? 0;
       ctx.log(`ack: overload ${rejected} × 503, p99 to a 503 ${rejected ? overload.rejectedLatency.p99.toFixed(1) : '—'} ms`);
       if (rejected > 0 || overloadRate * 2 > ctx.options.maxRate) break;
@@ -170,6 +176,7 @@ export async function runAck(ctx: PartContext, orderCapacityPerSec?: number): Pr
       halfCapacityWarmUpSec: WARM_UP_SEC,
       capacitySource,
       overload,
+      overloadWarmUpSec: WARM_UP_SEC,
       overloadWithout503,
     };
   } finally {
@@ -194,13 +201,13 @@ async function oursOnFreshStack(
     const url = `${stack.apiUrl}/webhooks/shopify`;
     const deliveries = await placeOrders(stack, Math.round(rate * (warmUpSec + durationSec)), BENCH_SKUS);
     const warmUp = deliveries.splice(0, Math.round(rate * warmUpSec));
-    if (warmUp.length) await openLoop(url, warmUp, rate, warmUpSec); // its own orders; the measured window follows at once
+    const warmUpRun = warmUp.length ? await openLoop(url, warmUp, rate, warmUpSec) : undefined; // its own orders; the measured window follows at once
     const cpu = cpuWindow(stackPids(stack));
     const result = await openLoop(url, deliveries, rate, durationSec);
     const cpuShares = cpu.stop();
     const client = await stack.client();
     const backlog = (await client.workflow.count(`${ORDER_QUERY} AND OrderStatus="syncing"`)).count;
-    return { run: { ...result, ...judge(result), backlog, cpu: cpuShares }, deliveries };
+    return { run: { ...result, ...judge(result), backlog, cpu: cpuShares, warmUp: warmUpRun }, deliveries };
   } finally {
     await stopStack(stack);
   }
