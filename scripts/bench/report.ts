@@ -506,10 +506,10 @@ function overloadMultiple(ack: AckResult): string {
 
 /** The overload run's warm-up, not counted, with the 503s it got (a fresh stack's first seconds). */
 function overloadWarmUp(ack: AckResult): string {
-  if (!ack.overloadWarmUpSec) return ', no warm-up';
   const warm = ack.overload.warmUp;
-  const rejected = warm?.failedStatuses['503'] ?? 0;
-  return ` after ${ack.overloadWarmUpSec} s at that rate not counted${warm ? ` (in them ${rejected} × 503${rejected ? `, p99 ${ms(warm.rejectedLatency.p99)}` : ''})` : ''}`;
+  if (!warm) return ', no warm-up';
+  const rejected = warm.failedStatuses['503'] ?? 0;
+  return ` after ${warm.durationSec} s at that rate not counted (in them ${rejected} × 503${rejected ? `, p99 ${ms(warm.rejectedLatency.p99)}` : ''})`;
 }
 
 /** The lower offers the route took in full, if the offer had to double. */

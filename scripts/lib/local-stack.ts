@@ -12,8 +12,7 @@ import type { SearchAttributeType } from '@temporalio/common';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { loadConfig, sandboxServiceUrls, type Config } from '../../config';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
-import { clientInterceptors } from '../../temporal/connection';
-import { createDataConverter } from '../../temporal/data-converter';
+import { connectClient } from '../../temporal/connection';
 import { workerProcessEnv } from '../../worker/memory';
 import { projectRoot, temporalCli } from '../temporal-binaries';
 import { temporalServerBinaries } from '../temporal-server/binaries';
@@ -129,9 +128,7 @@ export class LocalStack {
 
   /** A client with the project's data converter (payloads are encrypted). */
   client(): Promise<Client> {
-    this.clientPromise ??= Connection.connect({ address: this.config.temporal.address, interceptors: clientInterceptors() }).then(
-      (connection) => new Client({ connection, namespace: this.config.temporal.namespace, dataConverter: createDataConverter(this.config.codec) }),
-    );
+    this.clientPromise ??= connectClient(this.config.temporal, this.config.codec);
     return this.clientPromise;
   }
 

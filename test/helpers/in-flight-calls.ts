@@ -11,9 +11,9 @@ export class InFlightCalls {
 
   /**
    * The connection's interceptors: this counter outside the API's own (the client's retry with the
-   * closed-channel guard, temporal/connection.ts), so that a call
-   * counts once from its start to its final status, retries and backoff included. Not ended by a
-   * cancel: the retry's timer may still be pending then; only the final status ends it.
+   * closed-channel guard, temporal/connection.ts), so that a call counts once from its start to its
+   * final status, retries and backoff included. Not ended by a cancel: the retry's timer may still be
+   * pending then; only the final status ends it.
    */
   readonly interceptors: Interceptor[] = [
     (options, nextCall) => {

@@ -38,7 +38,7 @@ export interface AckRun extends OpenLoopResult {
   backlog?: number;
   /** Our route only: each process's share of the machine's CPU during the run. */
   cpu?: CpuShares;
-  /** The warm-up before the measured window (not counted), when there was one. */
+  /** The warm-up before the measured window (not counted), when there was one (absent from overload runs before 2026-12-04: none). */
   warmUp?: OpenLoopResult;
 }
 
@@ -78,8 +78,6 @@ export interface AckResult {
   capacitySource: string;
   /** Our route offered twice the order capacity (or more, see below): Temporal cannot keep up, deliveries are turned away (503). */
   overload: AckRun;
-  /** Seconds at the overload offer before its measured window, not counted (absent: runs before 2026-12-04, none). */
-  overloadWarmUpSec?: number;
   /** Lower offers that turned nothing away, so the offer doubled (absent in runs before 2026-12-02 evening: none was made). */
   overloadWithout503?: OverloadTaken[];
 }
@@ -176,7 +174,6 @@ export async function runAck(ctx: PartContext, orderCapacityPerSec?: number): Pr
       halfCapacityWarmUpSec: WARM_UP_SEC,
       capacitySource,
       overload,
-      overloadWarmUpSec: WARM_UP_SEC,
       overloadWithout503,
     };
   } finally {
